@@ -1,0 +1,1 @@
+"""Haoban (一网好办): an integrated government-services platform."""

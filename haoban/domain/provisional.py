@@ -1,0 +1,44 @@
+"""Provisional holiday schedule for a year whose State Council notice is not yet published.
+
+legal-rules.md §9: weekends plus the statutory holidays of 《全国年节及纪念日放假办法》 (as amended 2024,
+第二条): 元旦 1 day (1 January), 春节 4 days (除夕 to 正月初三), 清明节 1 day (the 清明 solar term),
+劳动节 2 days (1–2 May), 端午节 1 day (五月初五), 中秋节 1 day (八月十五), 国庆节 3 days (1–3 October).
+No make-up working days (调休) are guessed. Lunar dates and the solar term come from ``lunar_python``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lunar_python import Lunar  # type: ignore[import-untyped]
+
+from .workcalendar import YearSchedule
+
+
+def _solar(lunar: object) -> dt.date:
+    solar = lunar.getSolar()  # type: ignore[attr-defined]
+    return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """The statutory holidays of ``year``, each with its festival name."""
+    days: dict[dt.date, str] = {dt.date(year, 1, 1): "元旦"}
+    new_year = _solar(Lunar.fromYmd(year, 1, 1))
+    for offset in range(-1, 3):  # 除夕 .. 正月初三
+        days[new_year + dt.timedelta(days=offset)] = "春节"
+    qingming = Lunar.fromYmd(year, 3, 1).getJieQiTable()["清明"]
+    days[dt.date(qingming.getYear(), qingming.getMonth(), qingming.getDay())] = "清明节"
+    days[dt.date(year, 5, 1)] = "劳动节"
+    days[dt.date(year, 5, 2)] = "劳动节"
+    days[_solar(Lunar.fromYmd(year, 5, 5))] = "端午节"
+    days[_solar(Lunar.fromYmd(year, 8, 15))] = "中秋节"
+    for day in (1, 2, 3):
+        days[dt.date(year, 10, day)] = "国庆节"
+    # 除夕 of lunar year `year` falls in the solar year `year` (春节 is never on 1 January); keep only
+    # the days of this solar year so the schedule stays per-year.
+    return {d: name for d, name in days.items() if d.year == year}
+
+
+def provisional_schedule(year: int) -> YearSchedule:
+    """A provisional :class:`YearSchedule` (``published=False``) for ``year``."""
+    return YearSchedule(year=year, holidays=frozenset(statutory_holidays(year)), published=False)
