@@ -237,7 +237,13 @@ def _apply_content(version: ServiceItemVersion, content: Mapping[str, Any]) -> d
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
-    merged = {f: getattr(version, f) for f in CONTENT_FIELDS} | dict(content)
+    merged: dict[str, Any] = {f: getattr(version, f) for f in CONTENT_FIELDS}
+    if version.pk is not None:
+        # Child lists absent from ``content`` stay as stored; the cross-field rules (fees ↔ charges_fee)
+        # must see them, or publishing a fee-charging draft would fail with "收费事项须列出收费项目".
+        stored = version_content(version)
+        merged |= {key: stored[key] for key in (*CHILD_MODELS, "service_tags")}
+    merged |= dict(content)
     for field, messages in _content_errors(
         parse_basic_code(version.item.basic_code).item_type, version.item.implementation_code, merged
     ).items():
