@@ -21,22 +21,30 @@ def _solar(lunar: object) -> dt.date:
 
 
 def statutory_holidays(year: int) -> dict[dt.date, str]:
-    """The statutory holidays of ``year``, each with its festival name."""
-    days: dict[dt.date, str] = {dt.date(year, 1, 1): "元旦"}
+    """The statutory holidays of ``year``, each with its festival name.
+
+    Two festivals can fall on the same day (中秋 on 3 October 2028): the day is kept once, with both names.
+    """
+    days: dict[dt.date, str] = {}
+
+    def add(day: dt.date, name: str) -> None:
+        days[day] = f"{days[day]}、{name}" if day in days else name
+
+    add(dt.date(year, 1, 1), "元旦")
+    # 除夕 (the day before 正月初一) of lunar year `year` always falls in solar year `year`: 春节 is
+    # between 21 January and 20 February.
     new_year = _solar(Lunar.fromYmd(year, 1, 1))
     for offset in range(-1, 3):  # 除夕 .. 正月初三
-        days[new_year + dt.timedelta(days=offset)] = "春节"
+        add(new_year + dt.timedelta(days=offset), "春节")
     qingming = Lunar.fromYmd(year, 3, 1).getJieQiTable()["清明"]
-    days[dt.date(qingming.getYear(), qingming.getMonth(), qingming.getDay())] = "清明节"
-    days[dt.date(year, 5, 1)] = "劳动节"
-    days[dt.date(year, 5, 2)] = "劳动节"
-    days[_solar(Lunar.fromYmd(year, 5, 5))] = "端午节"
-    days[_solar(Lunar.fromYmd(year, 8, 15))] = "中秋节"
+    add(dt.date(qingming.getYear(), qingming.getMonth(), qingming.getDay()), "清明节")
+    add(dt.date(year, 5, 1), "劳动节")
+    add(dt.date(year, 5, 2), "劳动节")
+    add(_solar(Lunar.fromYmd(year, 5, 5)), "端午节")  # the ordinary fifth month, never a leap one
+    add(_solar(Lunar.fromYmd(year, 8, 15)), "中秋节")
     for day in (1, 2, 3):
-        days[dt.date(year, 10, day)] = "国庆节"
-    # 除夕 of lunar year `year` falls in the solar year `year` (春节 is never on 1 January); keep only
-    # the days of this solar year so the schedule stays per-year.
-    return {d: name for d, name in days.items() if d.year == year}
+        add(dt.date(year, 10, day), "国庆节")
+    return days
 
 
 def provisional_schedule(year: int) -> YearSchedule:
