@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from . import cli_excel
+
 
 @dataclass(frozen=True)
 class Subcommand:
@@ -49,6 +51,22 @@ SUBCOMMANDS: list[Subcommand] = [
         add_audit_standards_arguments,
         run_audit_standards,
     ),
-    # Subcommand("import-excel", "...", add_import_excel_arguments, run_import_excel),
-    # Subcommand("export-excel", "...", add_export_excel_arguments, run_export_excel),
+    Subcommand(
+        "export-excel",
+        "导出事项目录到 Excel（现行版本，无则最新版本）",
+        cli_excel.add_export_excel_arguments,
+        cli_excel.run_export_excel,
+    ),
+    Subcommand(
+        "import-excel",
+        "从 Excel 导入事项（任一行有错则不写入）",
+        cli_excel.add_import_excel_arguments,
+        cli_excel.run_import_excel,
+    ),
+    Subcommand(
+        "excel-template",
+        "生成事项 Excel 导入模板（含说明表和示例行）",
+        cli_excel.add_excel_template_arguments,
+        cli_excel.run_excel_template,
+    ),
 ]
