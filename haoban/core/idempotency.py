@@ -1,0 +1,152 @@
+"""``Idempotency-Key`` for POSTs that create something (architecture.md, API).
+
+A client that may retry a POST (timeout, lost connection) sends a key of its choosing, unique per request::
+
+    Idempotency-Key: 7b0c6a0e-3f1e-4c55-9a43-2f7d1c0e9b11
+
+- First request with the key: handled normally; a successful (2xx) response is stored with the key.
+- Same user, same key, same request (method, path and body): the stored response is returned again, with
+  the header ``Idempotent-Replayed: true``; nothing is done twice.
+- Same key, different request: 409 ``idempotency_key_reused``.
+- Two identical requests at the same time: the record is inserted *before* the work, in the same transaction,
+  so the second waits on the unique (user, key) constraint until the first commits, and then replays it.
+- A request that fails (4xx/5xx) stores nothing: its transaction is rolled back with everything it wrote, so
+  the client may correct it and retry with the same key.
+
+Keys are scoped to the authenticated user (anonymous requests ignore the header) and kept
+``RETENTION`` (24 hours; purged by the ``core.idempotency_purge`` tick).
+
+Usage: decorate the handler of a DRF view, and document the header with :data:`IDEMPOTENCY_KEY_PARAMETER`::
+
+    @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], ...)
+    @idempotent
+    def post(self, request, ...): ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .api import Conflict
+from .models import IdempotencyRecord
+from .ticks import register_tick
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+RETENTION = dt.timedelta(hours=24)
+_KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    name=HEADER,
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "幂等键（可选，1–255 个可见 ASCII 字符，建议使用 UUID）。同一用户以同一幂等键重复提交相同请求时，"
+        "返回首次成功请求的响应（响应头 Idempotent-Replayed: true），不会重复创建；"
+        "同一幂等键用于不同请求时返回 409。保留 24 小时。"
+    ),
+)
+
+
+class IdempotencyKeyReused(Conflict):
+    default_detail = "该幂等键（Idempotency-Key）已用于另一个不同的请求，请为新请求使用新的幂等键。"
+    default_code = "idempotency_key_reused"
+
+
+class IdempotencyKeyInProgress(Conflict):
+    default_detail = "使用该幂等键（Idempotency-Key）的请求正在处理中，请稍后重试。"
+    default_code = "idempotency_key_in_progress"
+
+
+def request_fingerprint(request: Request) -> str:
+    """SHA-256 of method, full path and the parsed body in canonical JSON (key order does not matter)."""
+    data: Any = request.data
+    if isinstance(data, QueryDict):
+        data = {key: data.getlist(key) for key in sorted(data)}
+    body = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    text = f"{request.method}\n{request.get_full_path()}\n{body}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
+    if record.request_hash != fingerprint:
+        raise IdempotencyKeyReused()
+    if record.response_status is None:  # pragma: no cover - only visible inside its own transaction
+        raise IdempotencyKeyInProgress()
+    return Response(record.response_body, status=record.response_status, headers={REPLAYED_HEADER: "true"})
+
+
+def _stored_body(response: Response) -> Any:
+    # What the client received, as plain JSON (dates, decimals and lazy strings rendered).
+    if response.data is None:
+        return None
+    return json.loads(JSONRenderer().render(response.data))
+
+
+Handler = TypeVar("Handler", bound=Callable[..., Response])
+
+
+def idempotent(handler: Handler) -> Handler:
+    """Honour ``Idempotency-Key`` on a DRF view handler (``post``); see the module docstring."""
+
+    @functools.wraps(handler)
+    def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = request.headers.get(HEADER)
+        if key is None or not request.user.is_authenticated:
+            return handler(view, request, *args, **kwargs)
+        if not _KEY_RE.match(key):
+            raise exceptions.ValidationError(
+                {HEADER: ["幂等键应为 1–255 个可见 ASCII 字符（建议使用 UUID）"]}
+            )
+        fingerprint = request_fingerprint(request)
+        lookup = {"user": request.user, "key": key}
+        with transaction.atomic():
+            existing = IdempotencyRecord.objects.filter(**lookup).first()
+            if existing is not None:
+                return _replay(existing, fingerprint)
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        **lookup, method=request.method, path=request.path[:500], request_hash=fingerprint
+                    )
+            except IntegrityError:
+                # A concurrent request with the same key committed first: answer as it did.
+                return _replay(IdempotencyRecord.objects.get(**lookup), fingerprint)
+            # An exception raised here rolls back the record with everything the handler wrote.
+            response = handler(view, request, *args, **kwargs)
+            if 200 <= response.status_code < 300:
+                record.response_status = response.status_code
+                record.response_body = _stored_body(response)
+                record.save(update_fields=["response_status", "response_body"])
+            else:
+                record.delete()
+        return response
+
+    return wrapper  # type: ignore[return-value]
+
+
+def purge_idempotency_records(*, now: dt.datetime) -> int:
+    """Delete records older than :data:`RETENTION`; returns how many."""
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=now - RETENTION).delete()
+    return deleted
+
+
+@register_tick("core.idempotency_purge")
+def _purge_tick(now: dt.datetime) -> str:
+    return f"清理过期幂等记录 {purge_idempotency_records(now=now)} 条"
