@@ -176,6 +176,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One stable component name per choice set, whatever the field is called.
+    "ENUM_NAME_OVERRIDES": {
+        "ItemTypeEnum": "haoban.catalog.models.ItemType",
+        "PublicServiceDomainEnum": "haoban.catalog.models.PublicServiceDomain",
+        "LevelEnum": "haoban.catalog.models.Level",
+        "TimeUnitEnum": "haoban.catalog.models.TimeUnitChoice",
+        "HandlingTypeEnum": "haoban.catalog.models.HandlingType",
+        "OnlineDepthEnum": "haoban.catalog.models.OnlineDepth",
+        "ChannelEnum": "haoban.catalog.models.Channel",
+        "ApplicantKindEnum": "haoban.catalog.models.ApplicantKind",
+        "ResultTypeEnum": "haoban.catalog.models.ResultType",
+        "ServiceTagCodeEnum": "haoban.catalog.models.ServiceTagCode",
+        "MaterialFormatEnum": "haoban.catalog.models.MaterialRequirement.Format",
+        "MaterialSourceEnum": "haoban.catalog.models.MaterialRequirement.Source",
+        "ProcessStepRoleEnum": "haoban.catalog.models.ProcessStep.Role",
+        "ClaimStatusEnum": "haoban.catalog.models.ServiceItem.ClaimStatus",
+        "VersionStatusEnum": "haoban.catalog.models.ServiceItemVersion.Status",
+        "RegionKindEnum": "haoban.organization.models.Region.Kind",
+        "ServiceCenterKindEnum": "haoban.organization.models.ServiceCenter.Kind",
+    },
 }
 
 LOGGING = {
