@@ -236,12 +236,20 @@ def _file_url(field: Any) -> str:
     return field.url if field else ""
 
 
+_EXEMPT_VIA = {
+    MaterialRequirement.Source.E_LICENSE: "电子证照",
+    MaterialRequirement.Source.SHARED_DATA: "数据共享",
+}
+
+
 def _material(row: MaterialRequirement) -> dict[str, Any]:
     exempt = row.source != MaterialRequirement.Source.APPLICANT
     exempt_text = ""
     if exempt:
-        exempt_text = "免提交（" + str(MaterialRequirement.Source(row.source).label)
-        exempt_text += f"：{row.source_reference}）" if row.source_reference else "）"
+        via = _EXEMPT_VIA.get(row.source, "")
+        exempt_text = (
+            f"免提交（{via}：{row.source_reference}）" if row.source_reference else f"免提交（{via}）"
+        )
     return {
         "order": row.order + 1,
         "name": row.name,

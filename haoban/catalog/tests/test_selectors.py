@@ -212,7 +212,7 @@ def test_guide_data_has_every_element() -> None:
         "notes": "",
     }
     assert data["materials"][1]["exempt"] is True
-    assert data["materials"][1]["exempt_text"] == "免提交（电子证照免提交：营业执照电子证照）"
+    assert data["materials"][1]["exempt_text"] == "免提交（电子证照：营业执照电子证照）"
     assert [(s["order"], s["name"], s["role"]["label"], s["time_limit"]["text"]) for s in data["steps"]] == [
         (1, "受理", "窗口受理人员", "1 个工作日"),
         (2, "审查", "审查人员", "3 个工作日"),
