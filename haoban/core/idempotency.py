@@ -92,6 +92,10 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     return Response(record.response_body, status=record.response_status, headers={REPLAYED_HEADER: "true"})
 
 
+def _stored(lookup: dict[str, Any]) -> IdempotencyRecord | None:
+    return IdempotencyRecord.objects.filter(**lookup).first()
+
+
 def _stored_body(response: Response) -> Any:
     # What the client received, as plain JSON (dates, decimals and lazy strings rendered).
     if response.data is None:
@@ -117,7 +121,7 @@ def idempotent(handler: Handler) -> Handler:
         fingerprint = request_fingerprint(request)
         lookup = {"user": request.user, "key": key}
         with transaction.atomic():
-            existing = IdempotencyRecord.objects.filter(**lookup).first()
+            existing = _stored(lookup)
             if existing is not None:
                 return _replay(existing, fingerprint)
             try:
