@@ -290,14 +290,36 @@ _JSON_TYPE_LABELS = {
 _JSON_FORMAT_LABELS = {"date": "日期", "date-time": "日期时间", "email": "电子邮箱", "uri": "网址"}
 
 
+def _ordered_keys(schema: Mapping[str, Any], properties: Mapping[str, Any]) -> list[str]:
+    # PostgreSQL stores JSONField as jsonb, which does not keep the key order of "properties"; the order
+    # must therefore be stated: an "x-order" list on the object, or a numeric "propertyOrder" on each
+    # property. Keys without either come last, alphabetically, so both databases give the same order.
+    explicit = [k for k in schema.get("x-order") or [] if k in properties]
+
+    def rank(key: str) -> tuple[int, float, str]:
+        spec = properties[key]
+        position = spec.get("propertyOrder") if isinstance(spec, Mapping) else None
+        if isinstance(position, int | float) and not isinstance(position, bool):
+            return (0, float(position), key)
+        return (1, 0.0, key)
+
+    return explicit + sorted((k for k in properties if k not in explicit), key=rank)
+
+
 def form_fields(schema: Mapping[str, Any], prefix: str = "", title_prefix: str = "") -> list[dict[str, Any]]:
-    """A flat summary of a JSON Schema form: one row per field, nested objects flattened (``a.b``)."""
+    """A flat summary of a JSON Schema form: one row per field, nested objects flattened (``a.b``).
+
+    Field order: the object's ``x-order`` list, then properties by ``propertyOrder``, then by name.
+    """
     if not isinstance(schema, Mapping):
         return []
     properties = schema.get("properties") or {}
+    if not isinstance(properties, Mapping):
+        return []
     required = set(schema.get("required") or [])
     rows: list[dict[str, Any]] = []
-    for key, spec in properties.items():
+    for key in _ordered_keys(schema, properties):
+        spec = properties[key]
         spec = spec if isinstance(spec, Mapping) else {}
         name = f"{prefix}{key}"
         title = f"{title_prefix}{spec.get('title') or key}"

@@ -148,6 +148,7 @@ def test_guide_data_has_every_element() -> None:
         form_schema={
             "type": "object",
             "required": ["shop_name"],
+            "x-order": ["shop_name", "open_date", "scale", "owner"],
             "properties": {
                 "shop_name": {"type": "string", "title": "店铺名称"},
                 "open_date": {"type": "string", "format": "date", "title": "开业日期"},
@@ -315,3 +316,21 @@ def test_version_history_and_published_version_never_show_drafts() -> None:
     assert selectors.published_version(code, draft.number) is None
     assert selectors.published_version("X" * 31, 1) is None
     assert selectors.current_version("X" * 31, today=TODAY) is None
+
+
+def test_form_fields_order_is_explicit_or_alphabetical() -> None:
+    # jsonb (PostgreSQL) loses the key order of "properties": order comes from the schema itself.
+    schema = {
+        "type": "object",
+        "properties": {
+            "zeta": {"type": "string", "title": "丁"},
+            "alpha": {"type": "integer", "title": "丙"},
+            "mid": {"type": "boolean", "title": "乙", "propertyOrder": 2},
+            "first": {"type": "number", "title": "甲", "propertyOrder": 1},
+        },
+    }
+    assert [f["title"] for f in selectors.form_fields(schema)] == ["甲", "乙", "丙", "丁"]
+    assert [f["type_label"] for f in selectors.form_fields(schema)] == ["数字", "是/否", "整数", "文本"]
+    schema["x-order"] = ["zeta", "nope"]
+    assert [f["title"] for f in selectors.form_fields(schema)] == ["丁", "甲", "乙", "丙"]
+    assert selectors.form_fields({}) == []
