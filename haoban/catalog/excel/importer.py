@@ -301,8 +301,9 @@ def _comparable(content: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _with_files(content: dict[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
-    files = {m["name"]: m for m in current.get("materials", [])}
+def _with_files(content: dict[str, Any], *versions: Mapping[str, Any]) -> dict[str, Any]:
+    """Give each imported material the files of the same-named material (the last version given wins)."""
+    files = {m["name"]: m for version in versions for m in version.get("materials", [])}
     for material in content["materials"]:
         source = files.get(material.get("name"), {})
         for name in FILE_FIELDS:
@@ -317,6 +318,11 @@ def _current(item: ServiceItem) -> ServiceItemVersion | None:
 def _import_item(
     item: ItemRow, report: ImportReport, *, publish: bool, actor: AbstractBaseUser | None
 ) -> None:
+    """Create, update or leave one item; with ``publish`` its new content (or its pending draft) is published.
+
+    Compared with the version the export writes (the one in force, else the newest), then with the draft:
+    importing the same file twice reports "unchanged" the second time.
+    """
     existing = ServiceItem.objects.filter(implementation_code=item.code).first()
     if existing is None:
         assert item.department is not None
@@ -336,18 +342,23 @@ def _import_item(
             raise CatalogError({"region": [f"已有事项的实施区划为 {existing.region.code}，不能通过导入修改"]})
         current = _current(existing)
         assert current is not None
+        draft = existing.versions.filter(status=ServiceItemVersion.Status.DRAFT).first()
         stored = version_content(current)
-        content = _with_files(item.content, stored)
-        if _comparable(content) == _comparable(stored):
+        draft_content = version_content(draft) if draft is not None else {}
+        content = _comparable(_with_files(item.content, stored, draft_content))
+        if content == _comparable(stored):
             report.unchanged += 1
             if not (publish and current.status == ServiceItemVersion.Status.DRAFT):
                 return
             version = current
+        elif draft is not None and content == _comparable(draft_content):
+            report.unchanged += 1
+            if not publish:
+                return
+            version = draft
         else:
-            version = existing.versions.filter(status=ServiceItemVersion.Status.DRAFT).first() or (
-                version_create_draft(item=existing, actor=actor)
-            )
-            version = version_update(version=version, content=content, actor=actor)
+            version = draft or version_create_draft(item=existing, actor=actor)
+            version = version_update(version=version, content=item.content, actor=actor)
             report.updated += 1
     if publish:
         version_publish(version=version, actor=actor)

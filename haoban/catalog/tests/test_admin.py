@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from typing import Any
 
 import pytest
 from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from haoban.catalog.models import MaterialRequirement, ServiceItem, ServiceItemVersion
 from haoban.catalog.services import version_content, version_create_draft
@@ -318,3 +321,70 @@ def test_versions_cannot_be_added_or_deleted(admin_client: Client) -> None:
     assert admin_client.get(_url("serviceitemversion_delete", draft.pk)).status_code == 403
     assert ServiceItemVersion.objects.count() == 1
     assert MaterialRequirement.objects.count() == 2
+
+
+# --- Excel -------------------------------------------------------------------------------------------
+
+
+def _export(admin_client: Client) -> bytes:
+    response = admin_client.get(_url("serviceitem_export_excel"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in response["Content-Disposition"]
+    return b"".join(response.streaming_content)
+
+
+def test_excel_import_page(admin_client: Client) -> None:
+    make_item(basic_code="350100100000")
+    exported = _export(admin_client)
+    url = _url("serviceitem_import_excel")
+    assert admin_client.get(url).status_code == 200
+
+    response = admin_client.post(url, {"file": SimpleUploadedFile("catalog.xlsx", exported)})
+
+    assert response.status_code == 200
+    assert response.context["report"].unchanged == 1
+    assert "导入完成：新建 0 个事项，更新 0 个，未变化 1 个，发布 0 个版本" in response.content.decode()
+
+
+def test_excel_import_page_reports_errors_and_writes_nothing(admin_client: Client) -> None:
+    version = make_item(basic_code="350100100000")
+    workbook = load_workbook(io.BytesIO(_export(admin_client)))
+    workbook["事项"]["N2"] = 30  # 承诺时限
+    assert workbook["事项"]["N1"].value == "承诺时限"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    before = version_content(version)
+
+    response = admin_client.post(
+        _url("serviceitem_import_excel"),
+        {"file": SimpleUploadedFile("catalog.xlsx", buffer.getvalue()), "publish": "on"},
+    )
+
+    html = response.content.decode()
+    assert "导入失败，未写入任何数据：共 1 处错误" in html
+    assert "<td>事项</td><td>2</td><td>承诺时限</td><td>承诺时限（30）不得超过法定时限（20）</td>" in html
+    assert version.item.versions.count() == 1
+    version.refresh_from_db()
+    assert version_content(version) == before
+
+
+def test_excel_import_page_refuses_a_non_excel_file(admin_client: Client) -> None:
+    response = admin_client.post(
+        _url("serviceitem_import_excel"), {"file": SimpleUploadedFile("catalog.xlsx", b"PK not really")}
+    )
+    assert "文件不是有效的 Excel 工作簿（.xlsx）；.xls 等格式请先另存为 .xlsx" in response.content.decode()
+
+
+def test_excel_export_action_and_template(admin_client: Client) -> None:
+    first = make_item(basic_code="350100100000")
+    make_item(basic_code="350100200000")
+
+    response = admin_client.post(
+        _url("serviceitem_changelist"), {"action": "export_selected", "_selected_action": [first.item.pk]}
+    )
+
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))["事项"].values)
+    assert [row[0] for row in rows[1:]] == [first.item.implementation_code]
+    template = admin_client.get(_url("serviceitem_excel_template"))
+    assert load_workbook(io.BytesIO(b"".join(template.streaming_content))).sheetnames[0] == "说明"
