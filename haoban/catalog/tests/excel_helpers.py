@@ -1,7 +1,6 @@
-"""Helpers for the catalog tests of the admin, the services and the Excel import/export.
-
-Plain functions (not factory_boy) so that each test states exactly the content it relies on.
-"""
+"""Helpers for the catalog tests of the services, the admin and the Excel import/export, on top of
+``factories``: a fixed department (so that two calls name the same implementing body), an unpublished
+item by default, a superuser, and .xlsx files built in memory."""
 
 from __future__ import annotations
 
@@ -15,76 +14,27 @@ from openpyxl import Workbook
 from haoban.catalog.models import ServiceItemVersion
 from haoban.catalog.services import item_create, version_publish
 from haoban.domain.codes import uscc_check_char
-from haoban.organization.models import Department, Region
+from haoban.organization.models import Department
+
+from . import factories
 
 BASIC_CODE = "350112345000"  # 35 区划 + 01 行政许可 + 12345 主项 + 000 无子项
+make_region = factories.make_region
 
 
-def uscc(first17: str) -> str:
-    """A valid 统一社会信用代码 from its first 17 characters."""
-    return first17 + uscc_check_char(first17)
+def make_department(first17: str = "11350300MB0000001", name: str = "莆田市市场监督管理局") -> Department:
+    """The department with this USCC (first 17 characters + check character), created on first use."""
+    uscc = first17 + uscc_check_char(first17)
+    return Department.objects.filter(uscc=uscc).first() or factories.make_department(uscc=uscc, name=name)
 
 
-def make_region(code: str = "350300", name: str = "莆田市", kind: str = Region.Kind.CITY) -> Region:
-    region, _ = Region.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})
-    return region
-
-
-def make_department(
-    first17: str = "11350300MB0000001", name: str = "莆田市市场监督管理局", region: Region | None = None
-) -> Department:
-    department, _ = Department.objects.get_or_create(
-        uscc=uscc(first17), defaults={"name": name, "region": region or make_region()}
-    )
-    return department
-
-
-def make_user(username: str = "admin", *, superuser: bool = True) -> Any:
-    user_model = get_user_model()
-    if superuser:
-        return user_model.objects.create_superuser(username=username, password="pw-Haoban-2025")
-    return user_model.objects.create_user(username=username, password="pw-Haoban-2025")
+def make_user(username: str = "admin") -> Any:
+    return get_user_model().objects.create_superuser(username=username, password="pw-Haoban-2025")
 
 
 def valid_content(**overrides: Any) -> dict[str, Any]:
-    """A complete, valid content mapping of a licensing item (事项类型 01)."""
-    content: dict[str, Any] = {
-        "name": "食品经营许可",
-        "item_type": "01",
-        "applicant_kinds": ["2"],
-        "conditions": "有与经营的食品品种、数量相适应的经营场所。",
-        "review_points": "核对经营场所与设备。",
-        "legal_limit_amount": 20,
-        "legal_limit_unit": "workday",
-        "promised_limit_amount": 5,
-        "promised_limit_unit": "workday",
-        "handling_type": "promised",
-        "visits_required": 1,
-        "online_depth": 3,
-        "channels": ["pc", "window"],
-        "handling_location": "莆田市行政服务中心二楼",
-        "consultation_phone": "0594-2222222",
-        "result_name": "食品经营许可证",
-        "result_type": "licence",
-        "license_type": "食品经营许可证",
-        "legal_bases": [
-            {
-                "law": "《中华人民共和国食品安全法》",
-                "article": "第三十五条",
-                "text": "从事食品经营应当依法取得许可。",
-            }
-        ],
-        "materials": [
-            {"name": "食品经营许可申请书", "required": True, "originals": 1, "copies": 0},
-            {"name": "营业执照", "required": True, "source": "e_license", "source_reference": "营业执照"},
-        ],
-        "steps": [
-            {"name": "受理", "role": "window_clerk", "time_amount": 1},
-            {"name": "审查", "role": "reviewer", "time_amount": 3},
-            {"name": "决定", "role": "department_head", "time_amount": 1},
-        ],
-        "service_tags": ["once", "online"],
-    }
+    """A complete, valid content mapping of a licensing item (事项类型 01) named 食品经营许可."""
+    content = factories.item_content("01", name="食品经营许可")
     content.update(overrides)
     return content
 
@@ -97,15 +47,14 @@ def make_item(
     content: Mapping[str, Any] | None = None,
     publish: bool = False,
 ) -> ServiceItemVersion:
+    """Version 1 of an item of :func:`make_department`, a draft unless ``publish``."""
     version = item_create(
         implementing_body=department or make_department(),
         level=level,
         basic_code=basic_code,
         content=valid_content() if content is None else content,
     )
-    if publish:
-        version = version_publish(version=version)
-    return version
+    return version_publish(version=version) if publish else version
 
 
 def xlsx_bytes(sheets: Mapping[str, Iterable[Iterable[Any]]]) -> bytes:
