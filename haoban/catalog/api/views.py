@@ -123,6 +123,17 @@ def _department(uscc: str, field: str) -> Department:
     return department
 
 
+def _keep_material_files(draft: ServiceItemVersion, content: dict[str, Any]) -> None:
+    """Blank forms and samples are uploaded in the admin, not sent as JSON: a material that keeps its name
+    keeps its files when the draft is replaced."""
+    stored = {m.name: m for m in draft.materials.all()}
+    for row in content["materials"]:
+        previous = stored.get(row["name"])
+        if previous is not None:
+            row["blank_form"] = previous.blank_form.name or ""
+            row["sample"] = previous.sample.name or ""
+
+
 # --- public reads ---------------------------------------------------------------------------------------
 
 _LIST_FILTERS = [
@@ -357,6 +368,7 @@ class ItemDraftUpdateApi(APIView):
         summary="修改草稿",
         description=(
             "以请求内容整体替换草稿的要素（未提供的要素恢复默认值，子列表清空）。"
+            "申报材料的空白表格和示例样表在管理后台上传，名称不变的材料保留原文件。"
             "已发布的版本不可修改：没有草稿时返回 409，请先创建新版本。"
         ),
         request=ItemDraftUpdateInputSerializer,
@@ -374,6 +386,7 @@ class ItemDraftUpdateApi(APIView):
         draft = _draft(item)
         if draft is None:
             raise Conflict("该事项没有草稿：已发布的版本不可修改，请先创建新版本。")
+        _keep_material_files(draft, content)
         try:
             version = services.version_update(version=draft, content=content, actor=request.user)
         except services.CatalogError as exc:
