@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -69,12 +69,23 @@ def _model_column(model: type[models.Model], name: str, **overrides: Any) -> Col
     elif isinstance(model_field, models.JSONField):
         kind = "json"
     choices = tuple((str(c), str(label)) for c, label in model_field.choices or ())
-    required = not model_field.blank and not model_field.has_default()
+    default = model_field.get_default()
+    required = not model_field.blank and default in (None, "", [], {})
     integer = isinstance(model_field, models.IntegerField)
     options: dict[str, Any] = {"kind": kind, "choices": choices, "required": required, "integer": integer}
     options["help"] = str(model_field.help_text)
     options |= overrides
-    return Column(str(model_field.verbose_name), name, **options)
+    column = Column(str(model_field.verbose_name), name, **options)
+    if not required and default is not None and (default not in ("", [], {}) or kind == "bool"):
+        shown = (
+            "是"
+            if default is True
+            else "否"
+            if default is False
+            else dict(choices).get(str(default), default)
+        )
+        column = replace(column, help=f"{column.help}留空为“{shown}”。".lstrip())
+    return column
 
 
 def _choices(enum: type[models.Choices]) -> tuple[tuple[str, str], ...]:
@@ -95,8 +106,16 @@ ITEM_KEY_COLUMNS = (
     Column(REGION_HEADER, "", "code", help="留空则为实施主体所属区划；已有事项不能通过导入改变区划。"),
 )
 _SPECIAL = {
-    "applicant_kinds": {"kind": "multi", "choices": _choices(ApplicantKind)},
-    "channels": {"kind": "multi", "choices": _choices(Channel)},
+    "applicant_kinds": {
+        "kind": "multi",
+        "choices": _choices(ApplicantKind),
+        "help": "例如：自然人，企业法人（或 1，2）。",
+    },
+    "channels": {
+        "kind": "multi",
+        "choices": _choices(Channel),
+        "help": "至少一个，例如：电脑端，窗口端（或 pc，window）。",
+    },
     "form_schema": {"help": "JSON Schema（draft 2020-12）对象；留空表示无表单。"},
 }
 ITEM_COLUMNS = (
