@@ -3,7 +3,9 @@
 legal-rules.md §9: weekends plus the statutory holidays of 《全国年节及纪念日放假办法》 (as amended 2024,
 第二条): 元旦 1 day (1 January), 春节 4 days (除夕 to 正月初三), 清明节 1 day (the 清明 solar term),
 劳动节 2 days (1–2 May), 端午节 1 day (五月初五), 中秋节 1 day (八月十五), 国庆节 3 days (1–3 October).
-No make-up working days (调休) are guessed. Lunar dates and the solar term come from ``lunar_python``.
+The same article's rule that a holiday falling on a Saturday or Sunday is made up by a weekday off (补假)
+is applied: each such day gives the first following weekday that is not already a rest day.
+No make-up working days (调休上班) are guessed. Lunar dates and the solar term come from ``lunar_python``.
 """
 
 from __future__ import annotations
@@ -47,6 +49,21 @@ def statutory_holidays(year: int) -> dict[dt.date, str]:
     return days
 
 
+def compensatory_rest_days(holidays: dict[dt.date, str]) -> dict[dt.date, str]:
+    """补假: for each holiday on a weekend, the first later weekday that is not already a rest day."""
+    taken: dict[dt.date, str] = {}
+    for day in sorted(holidays):
+        if day.weekday() < 5:
+            continue
+        candidate = day + dt.timedelta(days=1)
+        while candidate.weekday() >= 5 or candidate in holidays or candidate in taken:
+            candidate += dt.timedelta(days=1)
+        taken[candidate] = f"{holidays[day].split('、')[0]}补假"
+    return taken
+
+
 def provisional_schedule(year: int) -> YearSchedule:
-    """A provisional :class:`YearSchedule` (``published=False``) for ``year``."""
-    return YearSchedule(year=year, holidays=frozenset(statutory_holidays(year)), published=False)
+    """A provisional :class:`YearSchedule` (``published=False``) for ``year``: statutory holidays + 补假."""
+    holidays = statutory_holidays(year)
+    rest = set(holidays) | set(compensatory_rest_days(holidays))
+    return YearSchedule(year=year, holidays=frozenset(rest), published=False)

@@ -44,7 +44,8 @@ def refused(*args: str) -> str:
         (("is-workday", "2026-02-14"), "true\n"),  # make-up Saturday
         (("is-workday", "2026-02-23"), "false\n"),  # Monday in 春节
         (("is-workday", "2027-02-08"), "false (provisional)\n"),  # 初三 2027
-        (("is-workday", "2027-02-09"), "true (provisional)\n"),
+        (("is-workday", "2027-02-09"), "false (provisional)\n"),  # 春节补假
+        (("is-workday", "2027-02-11"), "true (provisional)\n"),
         # Oct 1–7 off, Thu 8 Oct is the first working day after 30 Sep.
         (("add-workdays", "2026-09-30", "1"), "2026-10-08\n"),
         (("add-workdays", "2026-09-30", "3"), "2026-10-10\n"),
@@ -61,9 +62,9 @@ def test_queries(args: tuple[str, ...], output: str) -> None:
 
 
 def test_publishing_2027_flips_provisional_results(recomputer: FakeRecomputer) -> None:
-    # given: 2027 provisional. 2027-02-04 + 1: statutory 春节 is 5–8 Feb → 9 Feb.
+    # given: 2027 provisional. 2027-02-04 + 1: statutory 春节 is 5–8 Feb, 补假 9–10 Feb → 11 Feb.
     assert run("add-workdays", "2026-12-25", "10") == "2027-01-11 (provisional)\n"
-    assert run("add-workdays", "2027-02-04", "1") == "2027-02-09 (provisional)\n"
+    assert run("add-workdays", "2027-02-04", "1") == "2027-02-11 (provisional)\n"
     # when
     out = run("import-year", "2027", str(EXAMPLE_2027))
     # then: the example has 元旦 1–3 Jan (no change to the date, only the flag) and 春节 5–12 Feb with
@@ -76,7 +77,8 @@ def test_publishing_2027_flips_provisional_results(recomputer: FakeRecomputer) -
     assert run("add-workdays", "2027-02-04", "1") == "2027-02-15\n"
     assert run("is-workday", "2027-01-31") == "true\n"
     # 2028 is now the first provisional year
-    assert run("add-workdays", "2027-12-31", "1") == "2028-01-03 (provisional)\n"
+    # 元旦 2028 is a Saturday: 补假 on Monday 3 January
+    assert run("add-workdays", "2027-12-31", "1") == "2028-01-04 (provisional)\n"
     assert HolidayYear.objects.get(year=2027).source_notice == example_2027()["source_notice"]
 
 

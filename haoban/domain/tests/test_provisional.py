@@ -6,7 +6,7 @@ import datetime as dt
 
 import chinese_calendar  # type: ignore[import-untyped]
 
-from haoban.domain.provisional import provisional_schedule, statutory_holidays
+from haoban.domain.provisional import compensatory_rest_days, provisional_schedule, statutory_holidays
 
 from .notice2026 import ALL_HOLIDAYS_2026
 
@@ -36,10 +36,32 @@ def test_2027_provisional_schedule() -> None:
     assert schedule.year == 2027
     assert schedule.published is False
     assert schedule.makeup_workdays == frozenset()
-    assert schedule.holidays == frozenset(statutory_holidays(2027))
+    # 补假: 初一 (Sat 6 Feb) and 初二 (Sun 7 Feb) give Tue 9 and Wed 10 Feb; 劳动节 1–2 May (Sat, Sun) give
+    # 3–4 May; 国庆 2–3 Oct (Sat, Sun) give 4–5 Oct.
+    compensations = {
+        D(2027, 2, 9): "春节补假",
+        D(2027, 2, 10): "春节补假",
+        D(2027, 5, 3): "劳动节补假",
+        D(2027, 5, 4): "劳动节补假",
+        D(2027, 10, 4): "国庆节补假",
+        D(2027, 10, 5): "国庆节补假",
+    }
+    assert compensatory_rest_days(statutory_holidays(2027)) == compensations
+    assert schedule.holidays == frozenset(statutory_holidays(2027)) | frozenset(compensations)
     assert schedule.is_workday(D(2027, 2, 8)) is False  # Monday, 初三
-    assert schedule.is_workday(D(2027, 2, 9)) is True  # Tuesday
+    assert schedule.is_workday(D(2027, 2, 10)) is False  # Wednesday, 补假
+    assert schedule.is_workday(D(2027, 2, 11)) is True  # Thursday
     assert schedule.is_workday(D(2027, 2, 13)) is False  # Saturday: no 调休 is guessed
+
+
+def test_2028_compensation_skips_days_already_off() -> None:
+    # 元旦 2028 is a Saturday → Monday 3 Jan; 端午 Sun 28 May → Mon 29 May; 国庆 Sun 1 Oct → the first
+    # weekday after 2–3 Oct (already holidays) is Wed 4 Oct.
+    assert compensatory_rest_days(statutory_holidays(2028)) == {
+        D(2028, 1, 3): "元旦补假",
+        D(2028, 5, 29): "端午节补假",
+        D(2028, 10, 4): "国庆节补假",
+    }
 
 
 def test_mid_autumn_on_national_day_2028_is_one_day_with_both_names() -> None:
