@@ -44,9 +44,8 @@ def operations_view(*operations: type[APIView]) -> Callable[..., HttpResponseBas
             method = "get"
         target = views.get(method) or next(iter(views.values()))
         response = target(request, *args, **kwargs)
-        if method not in views:
-            # 405 (or OPTIONS) answered by another operation: advertise every method of the URL.
-            response["Allow"] = allow
+        # Each class knows only its own method; the URL accepts all of them.
+        response["Allow"] = allow
         return response
 
     def _operation(self: APIView) -> type[APIView]:

@@ -214,3 +214,9 @@ def test_put_keeps_the_uploaded_files_of_materials_that_keep_their_name() -> Non
         ("新材料", 0, "", ""),
     ]
     assert response.json()["materials"][0]["blank_form_url"] == "/media/catalog/forms/shenqingshu.docx"
+
+
+def test_allow_header_lists_every_method_of_the_url() -> None:
+    make_item()
+
+    assert anonymous_client().get("/api/v1/items/").headers["Allow"] == "GET, POST, OPTIONS"
