@@ -200,11 +200,14 @@ class ServiceItem(BaseModel):
         ordering = ["implementation_code"]
 
     def __str__(self) -> str:
-        current = self.current_version()
+        current = self.latest_published_version()
         return current.name if current else self.implementation_code
 
-    def current_version(self) -> ServiceItemVersion | None:
-        """The published version in force (the newest published one), if any."""
+    def latest_published_version(self) -> ServiceItemVersion | None:
+        """The newest published version (possibly one whose validity starts in the future).
+
+        What is *in force* on a given day is a question for ``catalog.selectors.current_version``.
+        """
         return (
             self.versions.filter(status=ServiceItemVersion.Status.PUBLISHED, valid_to__isnull=True)
             .order_by("-number")

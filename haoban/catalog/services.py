@@ -336,7 +336,7 @@ def version_publish(
     version = ServiceItemVersion.objects.select_for_update().get(pk=version.pk)
     _check_draft(version)
     valid_from = valid_from or timezone.localdate()
-    current = item.current_version()
+    current = item.latest_published_version()
     if current is not None:
         if current.valid_from and valid_from <= current.valid_from:
             raise CatalogError(

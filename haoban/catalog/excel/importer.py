@@ -312,7 +312,7 @@ def _with_files(content: dict[str, Any], *versions: Mapping[str, Any]) -> dict[s
 
 
 def _current(item: ServiceItem) -> ServiceItemVersion | None:
-    return item.current_version() or item.versions.order_by("-number").first()
+    return item.latest_published_version() or item.versions.order_by("-number").first()
 
 
 def _import_item(

@@ -370,7 +370,7 @@ def test_publish_sets_validity_and_publisher() -> None:
     assert published.published_by == user
     assert published.published_at is not None
     assert published.change_note == "首次发布"
-    assert published.item.current_version() == published
+    assert published.item.latest_published_version() == published
 
 
 def test_publish_defaults_to_today() -> None:
@@ -388,7 +388,7 @@ def test_publishing_a_new_version_ends_the_previous_one() -> None:
     first.refresh_from_db()
     assert first.valid_to == dt.date(2025, 5, 31)
     assert second.valid_to is None
-    assert first.item.current_version() == second
+    assert first.item.latest_published_version() == second
 
 
 def test_publish_refuses_a_date_not_after_the_current_version() -> None:
