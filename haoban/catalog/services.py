@@ -265,7 +265,19 @@ def _save_children(
             instance.version = version  # type: ignore[attr-defined]
         model._default_manager.bulk_create(children[key])
     if "service_tags" in content:
-        version.service_tags.set(ServiceTag.objects.filter(code__in=content["service_tags"]))
+        wanted = set(content["service_tags"])
+        tags = list(ServiceTag.objects.filter(code__in=wanted))
+        missing = wanted - {t.code for t in tags}
+        if missing:
+            # The 16 rows come from a data migration; never drop a tag silently when they are missing.
+            raise CatalogError(
+                {
+                    "service_tags": [
+                        f"特色服务清单数据缺失：{'、'.join(sorted(missing))}，请先运行 haoban migrate"
+                    ]
+                }
+            )
+        version.service_tags.set(tags)
 
 
 def _check_draft(version: ServiceItemVersion) -> None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
+from haoban.accounts.models import User
 from haoban.catalog.models import (
     FeeItem,
     HandlingItem,

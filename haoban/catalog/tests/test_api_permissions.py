@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
+from haoban.accounts.models import User
 from haoban.catalog.models import ServiceItem
 
 from .api_helpers import NOW, anonymous_client, catalog_counts, manager_client, manager_user, user_client

@@ -491,3 +491,19 @@ def test_claim_twice_is_refused() -> None:
         item_claim(item=item, department=item.implementing_body)
 
     assert exc.value.message_dict == {"claim_status": ["该事项已被认领"]}
+
+
+def test_missing_tag_rows_are_an_error_not_silently_dropped() -> None:
+    # given: the reference rows of one list are gone (e.g. a test database flushed after migrations)
+    from haoban.catalog.models import ServiceTag
+
+    ServiceTag.objects.filter(code="online").delete()
+    department = make_department()
+    before = ServiceItemVersion.objects.count()
+    # when / then
+    with pytest.raises(CatalogError) as excinfo:
+        make_item(department=department, content={**valid_content(), "service_tags": ["online", "once"]})
+    assert excinfo.value.message_dict == {
+        "service_tags": ["特色服务清单数据缺失：online，请先运行 haoban migrate"]
+    }
+    assert ServiceItemVersion.objects.count() == before

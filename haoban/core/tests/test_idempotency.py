@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import path
 from rest_framework import serializers, status
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
+from haoban.accounts.models import User
 from haoban.core import idempotency
 from haoban.core.api_views import parse_input
 from haoban.core.idempotency import idempotent, purge_idempotency_records

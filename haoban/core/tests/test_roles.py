@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group, Permission, User
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from rest_framework.test import APIRequestFactory
 
+from haoban.accounts.models import User
 from haoban.core.models import Role
 from haoban.core.permissions import IsCatalogManager
 from haoban.core.roles import CATALOG_MANAGER, SYSTEM_ADMIN, ensure_roles, is_catalog_manager, role_group
