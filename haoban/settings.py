@@ -6,6 +6,8 @@
 - ``ALLOWED_HOSTS``: comma-separated, default ``127.0.0.1,localhost``.
 - ``HAOBAN_VAR_DIR``: where runtime files live (default ``./var``).
 - ``HAOBAN_PUBLIC_BASE_URL``: absolute base used in QR codes of printed documents.
+- ``OIDC_RP_CLIENT_ID`` and the other ``OIDC_*`` variables: login through the province's unified identity
+  (docs/auth.md); without them only local accounts log in.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+
+from haoban.accounts.oidc_settings import oidc_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("HAOBAN_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -149,7 +153,11 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-LOGIN_URL = "/admin/login/"
+# Local accounts always; the province's unified identity (OIDC) when configured by environment.
+globals().update(oidc_settings(os.environ))
+LOGIN_URL = "/accounts/login/"  # the admin keeps its own login page
+LOGIN_REDIRECT_URL = "/accounts/me/"
+LOGOUT_REDIRECT_URL = None  # the logout view shows its own page
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

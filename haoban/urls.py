@@ -8,6 +8,7 @@ admin.site.index_title = "后台管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("haoban.accounts.urls")),
     path("api/v1/", include("haoban.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -19,6 +19,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models, transaction
 
+from haoban.accounts.models import AgentAuthorization, ApplicantProfile, StaffAssignment, StaffRole
+from haoban.accounts.services import agent_authorize, applicant_register, staff_assign
 from haoban.catalog.models import ServiceItem, ServiceItemVersion
 from haoban.catalog.services import (
     item_claim,
@@ -32,6 +34,7 @@ from haoban.organization.models import Department, Region, ServiceCenter
 
 from .departments import DEPARTMENTS
 from .items import DEMO_VALID_FROM, ITEMS
+from .people import AGENTS, APPLICANTS, STAFF
 from .regions import CENTERS, OFFICE_HOURS, REGIONS
 
 DEFAULT_PASSWORD = "haoban-demo-2026"
@@ -45,6 +48,7 @@ class DemoAccount:
     role_name: str
     is_superuser: bool
     can_do: str
+    scope: str = ""
 
 
 ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -54,6 +58,7 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
         "系统管理员",
         True,
         "拥有全部权限：管理账号和角色，维护区划、部门、服务中心、事项和节假日安排（/admin/）。",
+        "全部区划（不受区划限制）",
     ),
     DemoAccount(
         "catalog",
@@ -61,6 +66,7 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
         "事项管理员",
         False,
         "维护政务服务事项：新增事项、编辑草稿、发布新版本、认领（/admin/ 与接口）；查看区划、部门和服务中心。",
+        "莆田市及下级区划",
     ),
 )
 
@@ -230,6 +236,111 @@ def _load_items(
             item_claim(item=item, department=department, actor=actor)
 
 
+def _account_result(
+    result: LoadResult, account: DemoAccount, user: AbstractUser | None, password: str, reset_passwords: bool
+) -> AbstractUser | None:
+    """Record an account of the summary; set the password of an existing one when asked."""
+    created = user is None
+    if user is not None and reset_passwords:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    result.accounts.append(AccountResult(account, created, password if created or reset_passwords else None))
+    (result.created if created else result.existing)["users"] += 1
+    return user
+
+
+def _load_people(
+    result: LoadResult,
+    password: str,
+    reset_passwords: bool,
+    regions: dict[str, Region],
+    departments: dict[str, Department],
+) -> None:
+    """Applicants, the agent and scoped staff (``people.py``), written through ``haoban.accounts.services``."""
+    User = get_user_model()
+    users = {u.username: u for u in User._default_manager.filter(username__in=[s.username for s in STAFF])}
+    names = {a.username: a.name for a in APPLICANTS}
+    for applicant in APPLICANTS:
+        user = User._default_manager.filter(username=applicant.username).first()
+        scope = "本人" + "".join(
+            f"；代办{names[a.principal]}（{a.valid_from} 至 {a.valid_to or '撤销为止'}）"
+            for a in AGENTS
+            if a.agent == applicant.username
+        )
+        account = DemoAccount(
+            applicant.username, "applicant", applicant.role_name, False, applicant.can_do, scope
+        )
+        if _account_result(result, account, user, password, reset_passwords) is None:
+            applicant_register(
+                username=applicant.username,
+                password=password,
+                kind=applicant.kind,
+                name=applicant.name,
+                phone=applicant.phone,
+                resident_id=applicant.resident_id or None,
+                uscc=applicant.uscc or None,
+                legal_representative=applicant.legal_representative,
+                email=f"{applicant.username}@haoban.example",
+                real_name_level=applicant.real_name_level,
+                check_password_strength=False,
+            )
+            result.created["applicants"] += 1
+        else:
+            result.existing["applicants"] += 1
+    for spec in AGENTS:
+        agent = User._default_manager.get(username=spec.agent)
+        principal = ApplicantProfile.objects.get(user__username=spec.principal)
+        if AgentAuthorization.objects.filter(agent=agent, principal=principal).exists():
+            result.existing["agent_authorizations"] += 1
+            continue
+        agent_authorize(
+            agent=agent,
+            principal=principal,
+            valid_from=spec.valid_from,
+            valid_to=spec.valid_to,
+            scope=spec.scope,
+            notes=spec.notes,
+        )
+        result.created["agent_authorizations"] += 1
+    centers = {
+        c.name: c for c in ServiceCenter.objects.filter(name__in=[n for s in STAFF for n in s.centers])
+    }
+    listed = {a.username for a in ACCOUNTS}
+    for staff in STAFF:
+        user = users.get(staff.username)
+        if staff.username not in listed:
+            scope = "、".join(
+                [departments[d].short_name for d in staff.departments]
+                + list(staff.centers)
+                + ([f"{regions[staff.region].name}及下级区划"] if staff.region else [])
+            )
+            account = DemoAccount(
+                staff.username, staff.role, StaffRole(staff.role).label, False, staff.can_do, scope
+            )
+            if _account_result(result, account, user, password, reset_passwords) is None:
+                user = User(
+                    username=staff.username,
+                    email=f"{staff.username}@haoban.example",
+                    display_name=staff.display_name,
+                )
+                user.set_password(password)
+                user.full_clean()
+                user.save()
+        assert user is not None
+        if StaffAssignment.objects.filter(user=user, role=staff.role, active=True).exists():
+            result.existing["staff_assignments"] += 1
+            continue
+        staff_assign(
+            user=user,  # type: ignore[arg-type]
+            role=staff.role,
+            departments=[departments[d] for d in staff.departments],
+            service_centers=[centers[name] for name in staff.centers],
+            region=regions[staff.region] if staff.region else None,
+            notes="演示数据",
+        )
+        result.created["staff_assignments"] += 1
+
+
 def load_demo(*, password: str | None = None, reset_passwords: bool = False) -> LoadResult:
     """Create whatever part of the demo data is missing; change nothing that exists (but see
     ``reset_passwords``, which sets the demo accounts' passwords again)."""
@@ -237,6 +348,7 @@ def load_demo(*, password: str | None = None, reset_passwords: bool = False) -> 
     with transaction.atomic():
         actor = _load_accounts(result, password or demo_password(), reset_passwords)
         regions, departments = _load_organization(result)
+        _load_people(result, password or demo_password(), reset_passwords, regions, departments)
         _load_items(result, regions, departments, actor)
     return result
 
@@ -256,4 +368,7 @@ def demo_counts() -> dict[str, int]:
         "draft_versions": versions.filter(status=ServiceItemVersion.Status.DRAFT).count(),
         "claimed_items": ServiceItem.objects.filter(claim_status=ServiceItem.ClaimStatus.CLAIMED).count(),
         "users": get_user_model()._default_manager.count(),
+        "applicants": ApplicantProfile.objects.count(),
+        "agent_authorizations": AgentAuthorization.objects.count(),
+        "staff_assignments": StaffAssignment.objects.filter(active=True).count(),
     }

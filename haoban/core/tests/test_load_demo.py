@@ -18,6 +18,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
+from haoban.accounts.access import applicant_principals, staff_scope
+from haoban.accounts.access import has_role as has_scoped_role
+from haoban.accounts.models import ApplicantProfile, StaffAssignment
 from haoban.catalog.models import ItemType, ServiceItem, ServiceItemVersion, ServiceTagCode
 from haoban.catalog.selectors import current_version, published_items, tag_counts, version_history
 from haoban.catalog.services import version_content
@@ -25,7 +28,12 @@ from haoban.core.demo.departments import DEPARTMENTS
 from haoban.core.demo.items import ITEMS
 from haoban.core.demo.loader import demo_counts
 from haoban.core.roles import CATALOG_MANAGER, SYSTEM_ADMIN, has_role
-from haoban.domain.codes import build_implementation_code, is_valid_uscc, parse_basic_code
+from haoban.domain.codes import (
+    build_implementation_code,
+    is_valid_uscc,
+    parse_basic_code,
+    validate_resident_id,
+)
 from haoban.organization.models import Department, Region, ServiceCenter
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +106,10 @@ def test_running_twice_changes_no_count(demo: dict[str, Any]) -> None:
         "published_versions": 44,
         "draft_versions": 2,
         "claimed_items": len([s for s in ITEMS if s.claim]),
-        "users": 2,
+        "users": 10,
+        "applicants": 3,
+        "agent_authorizations": 1,
+        "staff_assignments": 7,
     }
 
 
@@ -124,6 +135,8 @@ def test_reset_passwords_sets_the_demo_password_again(demo: dict[str, Any]) -> N
     # then
     assert User.objects.get(username="catalog").check_password("another-password-1")
     assert User.objects.get(username="admin").check_password("another-password-1")
+    assert User.objects.get(username="zhangsan").check_password("another-password-1")
+    assert User.objects.get(username="xianyou-clerk").check_password("another-password-1")
     assert "莆田演示数据已存在，未作修改；已重置演示账号的密码。" in output
     assert "密码：another-password-1" in output
     assert demo_counts() == demo["first"]
@@ -141,6 +154,64 @@ def test_demo_accounts_and_their_roles(demo: dict[str, Any]) -> None:
     assert has_role(catalog, CATALOG_MANAGER)
     assert admin.groups.filter(haoban_role__code=SYSTEM_ADMIN).exists()
     assert not catalog.groups.filter(haoban_role__code=SYSTEM_ADMIN).exists()
+
+
+def test_demo_applicants_have_valid_identifiers_and_the_agent_acts_for_zhangsan(demo: dict[str, Any]) -> None:
+    profiles = {
+        p.user.username: p for p in ApplicantProfile.objects.select_related("user").order_by("user__username")
+    }
+    assert sorted(profiles) == ["daiban", "putian-food", "zhangsan"]
+    zhangsan, food = profiles["zhangsan"], profiles["putian-food"]
+    assert (zhangsan.kind, zhangsan.name, zhangsan.user.real_name_level) == ("natural_person", "张三", 2)
+    assert validate_resident_id(zhangsan.resident_id) == zhangsan.resident_id
+    assert zhangsan.resident_id.startswith("350302")
+    assert zhangsan.masked_resident_id == zhangsan.resident_id[:4] + "*" * 10 + zhangsan.resident_id[-4:]
+    assert (food.kind, food.legal_representative, food.uscc[:8]) == ("enterprise", "李明", "91350300")
+    assert is_valid_uscc(food.uscc)
+    assert applicant_principals(profiles["daiban"].user, dt.date(2026, 6, 1)) == {
+        profiles["daiban"].pk,
+        zhangsan.pk,
+    }
+    assert applicant_principals(profiles["daiban"].user, dt.date(2029, 1, 1)) == {profiles["daiban"].pk}
+
+
+def test_demo_staff_are_scoped(demo: dict[str, Any]) -> None:
+    User = get_user_model()
+    market = Department.objects.get(name="莆田市市场监督管理局")
+    xianyou_market = Department.objects.get(name="仙游县市场监督管理局")
+    xianyou, fengting = Region.objects.get(code="350322"), Region.objects.get(code="350322101201")
+    chengxiang = Region.objects.get(code="350302")
+    expected = {
+        "clerk": ("window_clerk", ["市市场监管局"], ["莆田市行政服务中心"], None),
+        "reviewer": ("reviewer", ["市市场监管局"], [], None),
+        "head": ("department_head", ["市市场监管局"], [], None),
+        "supervisor": ("efficiency_supervisor", [], [], "350300"),
+        "xianyou-clerk": ("window_clerk", [], [], "350322"),
+        "catalog": ("catalog_manager", [], [], "350300"),
+        "admin": ("system_admin", [], [], None),
+    }
+    actual = {
+        a.user.username: (
+            a.role,
+            [d.short_name for d in a.departments.all()],
+            [c.name for c in a.service_centers.all()],
+            a.region.code if a.region else None,
+        )
+        for a in StaffAssignment.objects.filter(active=True).select_related("user", "region")
+    }
+    assert actual == expected
+    clerk, xianyou_clerk = User.objects.get(username="clerk"), User.objects.get(username="xianyou-clerk")
+    assert has_scoped_role(clerk, "window_clerk", department=market)
+    assert not has_scoped_role(clerk, "window_clerk", department=xianyou_market)
+    assert has_scoped_role(xianyou_clerk, "window_clerk", department=xianyou_market)
+    assert has_scoped_role(xianyou_clerk, "window_clerk", region=fengting)
+    assert not has_scoped_role(xianyou_clerk, "window_clerk", region=chengxiang)
+    assert staff_scope(User.objects.get(username="supervisor")).region_ids >= {xianyou.pk, fengting.pk}
+    assert staff_scope(User.objects.get(username="admin")).is_unrestricted
+    assert not User.objects.get(username="clerk").is_staff
+    assert "用户名：xianyou-clerk" in demo["first_output"]
+    assert "角色：窗口受理人员；范围：仙游县及下级区划；" in demo["first_output"]
+    assert "角色：窗口受理人员；范围：市市场监管局、莆田市行政服务中心；" in demo["first_output"]
 
 
 # --- organization ----------------------------------------------------------------------------------------

@@ -17,13 +17,16 @@ COUNT_LABELS = {
     "draft_versions": "未发布草稿",
     "claimed_items": "已认领事项",
     "users": "账号",
+    "applicants": "申请人",
+    "agent_authorizations": "代办授权",
+    "staff_assignments": "有效岗位授权",
 }
 
 
 class Command(BaseCommand):
     help = (
         "导入莆田市演示数据：行政区划（含湄洲岛、北岸两个管委会，使用本地代码 350391、350392，"
-        "GB/T 2260 中没有它们的代码）、服务中心、职能部门、政务服务事项和演示账号。可重复执行："
+        "GB/T 2260 中没有它们的代码）、服务中心、职能部门、政务服务事项和演示账号（申请人、代办人、按部门或区划授权的工作人员）。可重复执行："
         "已存在的数据不会被修改，已存在账号的密码不会被重置（除非指定 --reset-passwords）。"
         f"演示账号密码取环境变量 {PASSWORD_ENV}，默认 {DEFAULT_PASSWORD}，仅供演示。"
     )
@@ -62,5 +65,6 @@ class Command(BaseCommand):
         for account in result.accounts:
             password = account.password if account.password is not None else "（账号已存在，密码未改动）"
             self.stdout.write(f"  用户名：{account.account.username}    密码：{password}")
-            self.stdout.write(f"    角色：{account.account.role_name}；可以：{account.account.can_do}")
-        self.stdout.write("  登录管理后台：/admin/")
+            scope = f"；范围：{account.account.scope}" if account.account.scope else ""
+            self.stdout.write(f"    角色：{account.account.role_name}{scope}；可以：{account.account.can_do}")
+        self.stdout.write("  登录：/accounts/login/（我的账号：/accounts/me/）；管理后台：/admin/")

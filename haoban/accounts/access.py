@@ -1,0 +1,163 @@
+"""Who may see and act on what: the scope primitives every selector filters by.
+
+- Applicants see only what belongs to the profiles they may act for: :func:`applicant_principals` (their own
+  profile and those of active agent authorizations).
+- Staff see only what lies in their :class:`Scope` (:func:`staff_scope`): the departments, service centers and
+  region subtrees of their active :class:`~haoban.accounts.models.StaffAssignment` rows. Superusers, and system
+  admins or auditors whose assignment has no region or the root region, are unrestricted.
+- Outside the scope an object does not exist for the caller: selectors filter with :meth:`Scope.q`, detail
+  views answer 404 (architecture.md, Security model), so a list can never show what a detail view refuses.
+
+These functions only read; they never write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
+from django.utils import timezone
+
+from haoban.organization.models import Department, Region, ServiceCenter
+
+from .models import AgentAuthorization, ApplicantProfile, StaffAssignment, StaffRole
+
+# Roles that may hold an unrestricted scope (assignment without a region, or with the root region).
+UNRESTRICTED_ROLES = frozenset({StaffRole.SYSTEM_ADMIN, StaffRole.AUDITOR})
+
+UserLike = AbstractBaseUser | AnonymousUser | None
+
+
+def _is_active_user(user: UserLike) -> bool:
+    return bool(user is not None and user.is_authenticated and getattr(user, "is_active", False))
+
+
+def region_subtree_ids(root_ids: Iterable[int]) -> set[int]:
+    """The given regions and every region below them: one query per level below the roots (at most four)."""
+    ids = set(root_ids)
+    frontier = set(ids)
+    while frontier:
+        children = set(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = children - ids
+        ids |= frontier
+    return ids
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a staff member's active assignments cover (ids; ``region_ids`` includes whole subtrees)."""
+
+    roles: frozenset[str] = frozenset()
+    department_ids: frozenset[int] = frozenset()
+    center_ids: frozenset[int] = frozenset()
+    region_ids: frozenset[int] = frozenset()
+    is_unrestricted: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.is_unrestricted or self.department_ids or self.center_ids or self.region_ids)
+
+    def covers(
+        self,
+        *,
+        department: Department | None = None,
+        center: ServiceCenter | None = None,
+        region: Region | None = None,
+    ) -> bool:
+        """Whether every object given lies in the scope; a department or center also counts as covered when
+        it belongs to a region of the scope. With nothing given: whether the scope covers anything at all."""
+        if self.is_unrestricted:
+            return True
+        if department is None and center is None and region is None:
+            return not self.is_empty
+        if department is not None and not (
+            department.pk in self.department_ids or department.region_id in self.region_ids
+        ):
+            return False
+        if center is not None and not (center.pk in self.center_ids or center.region_id in self.region_ids):
+            return False
+        return region is None or region.pk in self.region_ids
+
+    def q(self, *, department: str | None = None, center: str | None = None, region: str | None = None) -> Q:
+        """A filter for a queryset: the rows whose department, center or region (lookup paths, e.g.
+        ``department="handling_department"``, ``region="region"``) lie in the scope. Same rule as
+        :meth:`covers`, except that any one path in scope suffices. An empty scope matches nothing."""
+        if self.is_unrestricted:
+            return Q()
+        condition = Q(pk__in=[])
+        if department is not None:
+            condition |= Q(**{f"{department}__in": self.department_ids})
+            condition |= Q(**{f"{department}__region__in": self.region_ids})
+        if center is not None:
+            condition |= Q(**{f"{center}__in": self.center_ids})
+            condition |= Q(**{f"{center}__region__in": self.region_ids})
+        if region is not None:
+            condition |= Q(**{f"{region}__in": self.region_ids})
+        return condition
+
+
+def staff_scope(user: UserLike, *, roles: Collection[str] | None = None) -> Scope:
+    """The scope of ``user``'s active staff assignments (only those of ``roles`` when given)."""
+    if not _is_active_user(user):
+        return Scope()
+    if getattr(user, "is_superuser", False):
+        return Scope(roles=frozenset(StaffRole.values), is_unrestricted=True)
+    assignments = StaffAssignment.objects.filter(user=user, active=True).select_related("region")
+    if roles is not None:
+        assignments = assignments.filter(role__in=list(roles))
+    rows = list(assignments.prefetch_related("departments", "service_centers"))
+    if not rows:
+        return Scope()
+    unrestricted = any(
+        a.role in UNRESTRICTED_ROLES and (a.region is None or a.region.parent_id is None) for a in rows
+    )
+    return Scope(
+        roles=frozenset(a.role for a in rows),
+        department_ids=frozenset(d.pk for a in rows for d in a.departments.all()),
+        center_ids=frozenset(c.pk for a in rows for c in a.service_centers.all()),
+        region_ids=frozenset(region_subtree_ids(a.region_id for a in rows if a.region_id is not None)),
+        is_unrestricted=unrestricted,
+    )
+
+
+def has_role(
+    user: UserLike, role: str, *, department: Department | None = None, region: Region | None = None
+) -> bool:
+    """Whether ``user`` holds ``role`` (an active assignment), covering ``department`` and ``region`` when
+    given. Superusers hold every role everywhere."""
+    scope = staff_scope(user, roles=[role])
+    if role not in scope.roles:
+        return False
+    if department is None and region is None:
+        return True
+    return scope.covers(department=department, region=region)
+
+
+def _start_of_next_day(day: dt.date) -> dt.datetime:
+    midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
+    return timezone.make_aware(midnight, timezone.get_current_timezone())
+
+
+def active_authorizations_q(on: dt.date) -> Q:
+    """Agent authorizations in force on ``on``: started, not ended, not revoked on or before that day."""
+    return (
+        Q(valid_from__lte=on)
+        & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        & (Q(revoked_at__isnull=True) | Q(revoked_at__gte=_start_of_next_day(on)))
+    )
+
+
+def applicant_principals(user: UserLike, on: dt.date | None = None) -> set[int]:
+    """Ids of the applicant profiles ``user`` may act for on ``on`` (default today): their own profile and
+    the principals of their agent authorizations in force that day."""
+    if not _is_active_user(user):
+        return set()
+    day = on or timezone.localdate()
+    own = set(ApplicantProfile.objects.filter(user=user).values_list("pk", flat=True))
+    represented = AgentAuthorization.objects.filter(active_authorizations_q(day), agent=user).values_list(
+        "principal_id", flat=True
+    )
+    return own | set(represented)
