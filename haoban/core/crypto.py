@@ -34,6 +34,7 @@ import secrets
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeAlias
 
 from tongsuopy.crypto import hashes, serialization
 from tongsuopy.crypto.asymciphers import ec
@@ -54,8 +55,8 @@ _GCM_NONCE_BYTES = 12
 _TOKEN_PREFIX = "sm4gcm1"
 _KEY_ID_CHARS = 8
 
-SM2PrivateKey = ec.EllipticCurvePrivateKey
-SM2PublicKey = ec.EllipticCurvePublicKey
+SM2PrivateKey: TypeAlias = ec.EllipticCurvePrivateKey
+SM2PublicKey: TypeAlias = ec.EllipticCurvePublicKey
 
 
 class CryptoConfigurationError(RuntimeError):
