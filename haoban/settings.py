@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "haoban.calendars",
     "haoban.organization",
     "haoban.catalog",
+    "haoban.cases",
     "haoban.portal",
 ]
 
