@@ -125,6 +125,12 @@ class Case(BaseModel):
 
     # 容缺受理: non-essential materials outstanding, to be delivered by a promised date.
     tolerant_due_date = models.DateField("容缺材料补齐期限", null=True, blank=True)
+    tolerant_alerted_on = models.DateField(
+        "容缺逾期提醒日期",
+        null=True,
+        blank=True,
+        help_text="容缺材料逾期未补齐时已发出提醒的日期（只提醒一次）。",
+    )
     # 告知承诺: approved on the applicant's signed commitment, verified afterwards.
     commitment_basis = models.BooleanField("告知承诺审批", default=False)
     withdrawn_reason = models.TextField("撤回原因", blank=True)
@@ -279,3 +285,42 @@ class NegativeDecision(models.Model):
         verbose_name = "否定报备"
         verbose_name_plural = "否定报备"
         ordering = ["-decided_at"]
+
+
+class PostVerificationTask(BaseModel):
+    """告知承诺 post-verification (核查): a case approved on the applicant's signed commitment is checked
+    afterwards by the department; the task is created by ``case_approve(basis="commitment")``."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待核查"
+        DONE = "done", "已核查"
+
+    case = models.ForeignKey(
+        Case, verbose_name="办件", on_delete=models.PROTECT, related_name="post_verification_tasks"
+    )
+    event = models.OneToOneField(
+        CaseEvent, verbose_name="准予事件", on_delete=models.PROTECT, related_name="post_verification_task"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="核查部门", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    due_on = models.DateField("核查期限", null=True, blank=True)
+    result = models.TextField("核查结果", blank=True)
+    completed_at = models.DateTimeField("核查完成时间", null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核查人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "告知承诺核查任务"
+        verbose_name_plural = "告知承诺核查任务"
+        ordering = ["status", "due_on", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} 核查（{self.get_status_display()}）"

@@ -1,0 +1,263 @@
+"""What every case write shares: the errors, the row lock, ``at`` validation, the event, the outbox.
+
+The order of a transition (architecture.md "One write path"): lock the case (``select_for_update``) →
+``domain.workflow.next_status`` decides → business rules → recompute the clock from all events, the new
+one included (``domain.case_clock``) → ``save(update_fields=…)`` → insert the append-only
+:class:`~haoban.cases.models.CaseEvent` → enqueue side effects in the outbox, all in one transaction. Any
+error before the save leaves nothing written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from haoban.accounts.access import applicant_principals
+from haoban.accounts.models import StaffAssignment, StaffRole
+from haoban.calendars.selectors import get_work_calendar
+from haoban.catalog.models import ProcessStep
+from haoban.core.outbox import outbox_enqueue
+from haoban.domain.case_clock import CaseClockError
+from haoban.domain.workflow import CaseAction, CaseStatus, TransitionNotAllowed, next_status
+
+from ..models import Case, CaseEvent, Notice
+from .clock import CLOCK_FIELDS, apply_clock, clock_for
+
+NOTICE_TOPIC = "cases.notice"
+NOTIFY_TOPIC = "cases.notify"
+DEEMED_ACCEPT = "deemed_accept"
+
+# Events that produce a written notice (文书), and its kind (glossary.md "Documents").
+NOTICE_KINDS: dict[str, str] = {
+    CaseAction.ACCEPT: Notice.Kind.ACCEPTANCE,
+    DEEMED_ACCEPT: Notice.Kind.ACCEPTANCE,
+    CaseAction.REFUSE: Notice.Kind.REFUSAL,
+    CaseAction.REQUEST_SUPPLEMENT: Notice.Kind.SUPPLEMENT,
+    CaseAction.EXTEND: Notice.Kind.EXTENSION,
+    CaseAction.SUSPEND: Notice.Kind.SPECIAL_PROCEDURE,
+    CaseAction.APPROVE: Notice.Kind.APPROVAL,
+    CaseAction.DENY: Notice.Kind.DENIAL,
+}
+
+# The role recorded on an event for a staff actor holding several roles: the first one held.
+_STAFF_ROLE_ORDER = [
+    StaffRole.WINDOW_CLERK,
+    StaffRole.REVIEWER,
+    StaffRole.DEPARTMENT_HEAD,
+    StaffRole.CENTER_ADMIN,
+    StaffRole.SYSTEM_ADMIN,
+]
+
+
+class CaseServiceError(Exception):
+    """Base of the case services' business errors (besides ``ValidationError`` for bad input)."""
+
+    code = "case_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CaseConflict(CaseServiceError):
+    """The action is not possible in the case's current state (HTTP 409); nothing was written."""
+
+    code = "conflict"
+
+
+Errors = dict[str, list[str]]
+
+
+def add_error(errors: Errors, key: str, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+
+
+def raise_errors(errors: Errors) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_at(at: dt.datetime | None, previous: CaseEvent | None, *, now: dt.datetime) -> dt.datetime:
+    """When the event happened: now, or ``at`` for back-office recording and integration clients
+    (architecture.md: not in the future, not before the previous event)."""
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        raise ValidationError({"at": ["发生时间须带时区"]})
+    if at > now:
+        raise ValidationError({"at": ["发生时间不能晚于当前时间"]})
+    if previous is not None and at < previous.occurred_at:
+        shown = timezone.localtime(previous.occurred_at).strftime("%Y-%m-%d %H:%M:%S")
+        raise ValidationError(
+            {"at": [f"发生时间不能早于上一事件（{previous.get_action_display()}，{shown}）"]}
+        )
+    return at
+
+
+def actor_role(case: Case, actor: AbstractBaseUser | None, *, on: dt.date) -> str:
+    """The capacity the actor acted in: system, applicant, agent or their staff role."""
+    if actor is None:
+        return "system"
+    if actor.pk == case.applicant.user_id:
+        return "applicant"
+    if case.applicant_id in applicant_principals(actor, on=on):
+        return "agent"
+    held = set(StaffAssignment.objects.filter(user=actor, active=True).values_list("role", flat=True))
+    for role in _STAFF_ROLE_ORDER:
+        if role in held:
+            return str(role)
+    if getattr(actor, "is_superuser", False):
+        return str(StaffRole.SYSTEM_ADMIN)
+    return sorted(held)[0] if held else "staff"
+
+
+def enqueue_event_effects(event: CaseEvent) -> None:
+    """Outbox messages of an event: its notice (if any), and the applicant's notification."""
+    kind = NOTICE_KINDS.get(event.action)
+    if kind is not None:
+        outbox_enqueue(topic=NOTICE_TOPIC, payload={"event_id": event.pk, "kind": str(kind)})
+    # Every event is on the applicant's timeline, so every one is notified.
+    outbox_enqueue(topic=NOTIFY_TOPIC, payload={"event_id": event.pk})
+
+
+@dataclass
+class Transition:
+    """One transition in progress on a locked case."""
+
+    case: Case
+    action: str
+    from_status: CaseStatus
+    to_status: CaseStatus
+    occurred_at: dt.datetime
+    events: list[CaseEvent]
+    fields: set[str] = field(default_factory=set)
+
+    @property
+    def day(self) -> dt.date:
+        return timezone.localdate(self.occurred_at)
+
+    @property
+    def version(self) -> Any:
+        return self.case.item_version
+
+    def set(self, **values: Any) -> None:
+        """Change fields of the case; they are saved with the clock."""
+        for name, value in values.items():
+            setattr(self.case, name, value)
+            self.fields.add(name)
+
+    def last_event(self, *actions: str) -> CaseEvent | None:
+        for event in reversed(self.events):
+            if event.action in actions:
+                return event
+        return None
+
+    def finish(
+        self,
+        *,
+        actor: AbstractBaseUser | None,
+        reason: str = "",
+        amount: int | None = None,
+        data: dict[str, Any] | None = None,
+        role: str | None = None,
+    ) -> CaseEvent:
+        """Recompute the clock with the new event, save the case, insert the event, enqueue effects."""
+        case = self.case
+        event = CaseEvent(
+            case=case,
+            sequence=(self.events[-1].sequence if self.events else 0) + 1,
+            action=self.action,
+            from_status=self.from_status.value,
+            to_status=self.to_status.value,
+            occurred_at=self.occurred_at,
+            actor=actor,
+            actor_role=role if role is not None else actor_role(case, actor, on=self.day),
+            reason=reason,
+            amount=amount,
+            data=data or {},
+        )
+        today = timezone.localdate()
+        try:
+            clock = clock_for(case, [*self.events, event], today=today)
+        except (CaseClockError, TransitionNotAllowed) as exc:
+            raise CaseConflict(str(exc)) from None
+        apply_clock(case, clock, today=today)
+        case.status = self.to_status.value
+        case.save(
+            update_fields=sorted({"status", *CLOCK_FIELDS, "clock_computed_on", "updated_at", *self.fields})
+        )
+        event.save()
+        enqueue_event_effects(event)
+        return event
+
+
+def begin(
+    case: Case, action: CaseAction, *, at: dt.datetime | None, record_as: str | None = None
+) -> Transition:
+    """Lock the case and ask the workflow whether ``action`` is allowed (call inside ``atomic``)."""
+    locked = (
+        Case.objects.select_for_update()
+        .select_related("item_version", "item", "department", "applicant")
+        .get(pk=case.pk)
+    )
+    status = CaseStatus(locked.status)
+    try:
+        target = next_status(status, action)
+    except TransitionNotAllowed as exc:
+        raise CaseConflict(str(exc)) from None
+    events = list(locked.events.order_by("sequence"))
+    occurred_at = validate_at(at, events[-1] if events else None, now=timezone.now())
+    return Transition(
+        case=locked,
+        action=record_as or action.value,
+        from_status=status,
+        to_status=target,
+        occurred_at=occurred_at,
+        events=events,
+    )
+
+
+# --- process steps -----------------------------------------------------------------------------------------
+
+
+def _steps(case: Case) -> list[ProcessStep]:
+    return list(ProcessStep.objects.filter(version=case.item_version_id).order_by("order", "id"))
+
+
+def step_due(step: ProcessStep, start: dt.date) -> dt.date:
+    if step.time_unit == "natural_day":
+        return start + dt.timedelta(days=step.time_amount)
+    return get_work_calendar().add_workdays(start, step.time_amount).value
+
+
+def step_after_acceptance(case: Case) -> ProcessStep | None:
+    """The step that follows 受理 (or the first step when the item names no 受理 step)."""
+    steps = _steps(case)
+    for index, step in enumerate(steps):
+        if "受理" in step.name:
+            return steps[index + 1] if index + 1 < len(steps) else None
+    return steps[0] if steps else None
+
+
+def step_named(case: Case, names: Sequence[str]) -> ProcessStep | None:
+    for step in _steps(case):
+        if any(name in step.name for name in names):
+            return step
+    return None
+
+
+def move_to_step(transition: Transition, step: ProcessStep | None) -> None:
+    transition.set(
+        current_step=step, step_due_date=step_due(step, transition.day) if step is not None else None
+    )
+
+
+def material_ids(values: Iterable[Any]) -> list[int]:
+    """Ids from material requirements given as objects or ids."""
+    return [int(getattr(v, "pk", v)) for v in values]

@@ -1,0 +1,217 @@
+"""Submission (申请, 《行政许可法》第二十九条): a case is created from a published item version.
+
+Everything is validated before anything is written; errors are a ``ValidationError`` keyed by field with
+Chinese messages (form fields as ``form_data.<path>``, materials as ``materials[<requirement id>]``).
+
+Case number (办件编号), 20 digits, unique and sortable within a region: the 6-digit region code of the
+item's region (the first 6 digits of a 9- or 12-digit town or village code) + the submission date in
+Asia/Shanghai (``YYYYMMDD``) + a 6-digit daily sequence per region, e.g. ``35030220261201000017``. The
+sequence comes from :class:`~haoban.cases.models.CaseNumberSequence`, incremented under a row lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+from haoban.accounts.access import applicant_principals
+from haoban.accounts.models import ApplicantProfile
+from haoban.catalog.models import Channel, ServiceItemVersion
+from haoban.catalog.selectors import current_version
+from haoban.domain.workflow import CaseAction, CaseStatus, next_status
+from haoban.organization.models import ServiceCenter
+
+from .. import materials as case_materials
+from ..models import Case, CaseEvent, CaseNumberSequence
+from .base import Errors, add_error, enqueue_event_effects, raise_errors, validate_at
+from .clock import apply_clock, clock_for
+
+_TYPE_NAMES = {
+    "string": "文本",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "是或否",
+    "object": "对象",
+    "array": "列表",
+    "null": "空值",
+}
+
+
+def _path_key(path: Sequence[Any]) -> str:
+    key = "form_data"
+    for part in path:
+        key += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return key
+
+
+def _schema_message(error: SchemaError) -> str:
+    keyword, value = error.validator, error.validator_value
+    if keyword == "type":
+        names = [value] if isinstance(value, str) else list(value)
+        return "应填写" + "或".join(_TYPE_NAMES.get(n, n) for n in names)
+    if keyword == "minLength":
+        return "不能为空" if value == 1 else f"至少填写 {value} 个字符"
+    if keyword == "maxLength":
+        return f"最多填写 {value} 个字符"
+    if keyword == "pattern":
+        return "格式不正确"
+    if keyword == "format":
+        return f"格式不正确（应为 {value}）"
+    if keyword in ("enum", "const"):
+        return "请从给定的选项中选择"
+    if keyword == "minimum":
+        return f"不能小于 {value}"
+    if keyword == "maximum":
+        return f"不能大于 {value}"
+    if keyword == "exclusiveMinimum":
+        return f"应大于 {value}"
+    if keyword == "exclusiveMaximum":
+        return f"应小于 {value}"
+    if keyword == "minItems":
+        return f"至少填写 {value} 项"
+    if keyword == "maxItems":
+        return f"最多填写 {value} 项"
+    if keyword == "additionalProperties":
+        return "包含表单中没有的栏目"
+    return "填写不正确"
+
+
+def form_errors(schema: Mapping[str, Any], form_data: Any) -> Errors:
+    """Chinese errors of ``form_data`` against the item's JSON Schema (Draft 2020-12), keyed by field:
+    ``{"form_data.name": ["必填"]}``."""
+    errors: Errors = {}
+    if not isinstance(form_data, dict):
+        add_error(errors, "form_data", "申请表单应为 JSON 对象")
+        return errors
+    if not schema:
+        return errors
+    validator = Draft202012Validator(schema)
+    for error in sorted(validator.iter_errors(form_data), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = list(error.absolute_path)
+        if error.validator == "required":
+            instance = error.instance if isinstance(error.instance, dict) else {}
+            for name in error.validator_value:
+                if name not in instance:
+                    add_error(errors, _path_key([*path, name]), "必填")
+        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            for name in error.instance:
+                if name not in allowed:
+                    add_error(errors, _path_key([*path, name]), "表单中没有此栏目")
+        else:
+            add_error(errors, _path_key(path), _schema_message(error))
+    return errors
+
+
+def case_number(*, region_code: str, day: dt.date) -> str:
+    """The next number for ``region_code`` on ``day`` (call inside a transaction)."""
+    code = region_code[:6]
+    CaseNumberSequence.objects.get_or_create(region_code=code, day=day)
+    sequence = CaseNumberSequence.objects.select_for_update().get(region_code=code, day=day)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{code}{day:%Y%m%d}{sequence.last:06d}"
+
+
+def _in_force(version: ServiceItemVersion, day: dt.date) -> bool:
+    current = current_version(version.item.implementation_code, today=day)
+    return current is not None and current.pk == version.pk
+
+
+def case_submit(
+    *,
+    item_version: ServiceItemVersion,
+    applicant: ApplicantProfile,
+    submitted_by: AbstractBaseUser,
+    channel: str,
+    form_data: dict[str, Any],
+    uploads: Sequence[case_materials.MaterialUpload] = (),
+    agent: AbstractBaseUser | None = None,
+    service_center: ServiceCenter | None = None,
+    at: dt.datetime | None = None,
+) -> Case:
+    """Create a case (``submitted``) pinned to ``item_version``: event #1, the acceptance window
+    (Art. 32: 5 working days from receipt), materials stored, the applicant notified."""
+    now = timezone.now()
+    submitted_at = validate_at(at, None, now=now)
+    day = timezone.localdate(submitted_at)
+    next_status(None, CaseAction.SUBMIT)  # the only way into the workflow
+
+    errors: Errors = {}
+    if not item_version.is_published or not _in_force(item_version, day):
+        add_error(errors, "item_version", "该事项版本不是当前生效的已发布版本，请按现行办事指南申请")
+    if channel not in Channel.values:
+        add_error(errors, "channel", "申请渠道只能是 pc、mobile、kiosk 或 window")
+    elif channel not in (item_version.channels or []):
+        add_error(errors, "channel", f"该事项不支持通过“{Channel(channel).label}”申请")
+    if agent is not None and applicant.pk not in applicant_principals(agent, on=day):
+        add_error(errors, "agent", "代办人没有该申请人有效的代办授权")
+    own = submitted_by.pk == applicant.user_id or (agent is not None and submitted_by.pk == agent.pk)
+    if not own and channel != Channel.WINDOW:
+        add_error(
+            errors, "submitted_by", "只有申请人本人或其代办人可以在线提交；窗口人员代为录入须选择窗口渠道"
+        )
+    errors.update(form_errors(item_version.form_schema or {}, form_data))
+    uploads = list(uploads)
+    for key, messages in case_materials.missing_required_materials(
+        item_version, uploads, subject=applicant
+    ).items():
+        for message in messages:
+            add_error(errors, key, message)
+    raise_errors(errors)
+
+    item = item_version.item
+    with transaction.atomic():
+        case = Case(
+            number=case_number(region_code=item.region.code, day=day),
+            item=item,
+            item_version=item_version,
+            department=item.implementing_body,
+            region=item.region,
+            service_center=service_center,
+            applicant=applicant,
+            submitted_by=submitted_by,
+            agent=agent,
+            channel=channel,
+            form_data=form_data,
+            status=CaseStatus.SUBMITTED.value,
+            submitted_at=submitted_at,
+            received_on=day,
+        )
+        event = CaseEvent(
+            case=case,
+            sequence=1,
+            action=CaseAction.SUBMIT.value,
+            from_status="",
+            to_status=CaseStatus.SUBMITTED.value,
+            occurred_at=submitted_at,
+            actor=submitted_by,
+            actor_role=_submitter_role(applicant, submitted_by, agent),
+            data={"channel": channel},
+        )
+        today = timezone.localdate()
+        apply_clock(case, clock_for(case, [event], today=today), today=today)
+        case.full_clean(exclude=["number"])
+        case.save()
+        event.case = case
+        event.save()
+        case_materials.save_case_materials(case=case, uploads=uploads, actor=submitted_by)
+        enqueue_event_effects(event)
+    return case
+
+
+def _submitter_role(
+    applicant: ApplicantProfile, submitted_by: AbstractBaseUser, agent: AbstractBaseUser | None
+) -> str:
+    if submitted_by.pk == applicant.user_id:
+        return "applicant"
+    if agent is not None and submitted_by.pk == agent.pk:
+        return "agent"
+    return "window_clerk"
