@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -92,3 +93,16 @@ def add_event(
 
 def now() -> dt.datetime:
     return timezone.now()
+
+
+def isolate_files(tmp_path: Path, settings: Any, monkeypatch: Any) -> Path:
+    """Private files under ``tmp_path`` and a fresh SM2 seal key; returns the private directory."""
+    from haoban.core import crypto
+
+    key_file = tmp_path / "seal.pem"
+    crypto.sm2_save_private_key(crypto.sm2_generate_private_key(), key_file)
+    monkeypatch.setenv("HAOBAN_SM2_KEY_FILE", str(key_file))
+    monkeypatch.delenv("HAOBAN_SM2_KEY_PASSWORD", raising=False)
+    settings.HAOBAN_PRIVATE_DIR = tmp_path / "private"
+    settings.PUBLIC_BASE_URL = "https://zwfw.putian.gov.cn"
+    return Path(settings.HAOBAN_PRIVATE_DIR)
