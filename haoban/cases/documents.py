@@ -25,23 +25,24 @@ builds the :class:`~haoban.core.notices.NoticeContent` from the case and the eve
 in ``data`` win over the case's current fields, so a notice redelivered later still shows the dates of its
 event:
 
-- acceptance: the case's ``accepted_on``, ``legal_due_date``, ``promised_due_date`` (or ``data`` keys of
-  the same names); 容缺受理: ``data["deficient_materials"]`` and the case's ``tolerant_due_date``
-  (or ``data["supplement_deadline"]``).
+- acceptance (also 视为受理): the case's ``accepted_on``, ``legal_due_date``, ``promised_due_date`` (or
+  ``data`` keys of the same names); 容缺受理: ``data["deficient_materials"]`` and ``data["tolerant_due_date"]``
+  (else the case's ``tolerant_due_date``).
 - refusal: ``reason``; optional ``data["competent_office"]`` (Art. 32: name the competent office when the
   matter lies outside this office's powers).
-- supplement: ``data["materials"]`` (or ``deficient_materials``), else the case's materials marked
+- supplement: ``data["items"]`` (or ``materials``), else the case's materials marked
   ``deficient`` with their review notes; ``data["supplement_deadline"]``, else ``HAOBAN_SUPPLEMENT_WORKDAYS``
   (default 10) working days after the notice.
-- extension: ``reason``, ``amount`` (working days), ``data["new_due_date"]`` or the case's legal due date.
-- special procedure: ``data["procedure_kind"]`` (a key of ``SPECIAL_PROCEDURES``), ``data["expected_days"]``
+- extension: ``reason``, ``amount`` (working days), ``data["new_legal_due_date"]`` or the case's legal due
+  date.
+- special procedure: ``data["procedure"]`` (a key of ``SPECIAL_PROCEDURES``), ``data["expected_days"]``
   (or ``amount``) and ``data["expected_days_unit"]``; optional ``reason`` as its basis.
 - approval: optional ``data["decision"]`` (default 准予行政许可, or 准予行政许可（告知承诺） on a commitment
   basis), ``data["result_number"]``; the result name is the item version's.
 - denial: ``data["reasons"]`` (a list), else ``reason`` split into lines.
 
-A material is given as ``{"name": …, "problem": …}``, ``{"requirement_id": …, "problem": …}`` or a bare
-requirement id (the problem then reads 请补正该材料). Review body and court are left generic (依法申请行政复议 …)
+A material is given as ``{"material_requirement_id": …, "name": …, "problem": …}`` (name or id may be
+missing) or a bare requirement id (the problem then reads 请补正该材料, or for 容缺 the promise to deliver). Review body and court are left generic (依法申请行政复议 …)
 until departments record theirs.
 """
 
@@ -58,6 +59,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from haoban.calendars.selectors import get_work_calendar
@@ -71,6 +73,8 @@ from haoban.organization.models import Department
 
 NOTICE_TOPIC = "cases.notice"
 DEFAULT_SUPPLEMENT_WORKDAYS = 10
+SUPPLEMENT_PROBLEM = "请补正该材料"
+TOLERANT_PROBLEM = "容缺受理，请于补齐期限内提交"
 
 # 种类字 of the 文号 (see the module docstring).
 KIND_CODES: dict[str, str] = {
@@ -180,7 +184,7 @@ def notice_content(
         "applicant_name": case.applicant.name,
         "department_name": case.department.name,
         "issue_date": issued_on,
-        "received_date": case.received_on,
+        "received_date": received_as_of(event),
         "verification_url": verification_url(token),
     }
     specific: dict[str, Any]
@@ -190,17 +194,21 @@ def notice_content(
             "legal_due_date": _date(data, "legal_due_date") or case.legal_due_date,
             "promised_due_date": _date(data, "promised_due_date") or case.promised_due_date,
         }
-        defects = _defects(case, data.get("deficient_materials") or ())
+        defects = _defects(case, data.get("deficient_materials") or (), default_problem=TOLERANT_PROBLEM)
         if defects:
             specific["materials"] = defects
-            specific["supplement_deadline"] = _date(data, "supplement_deadline") or case.tolerant_due_date
+            specific["supplement_deadline"] = (
+                _date(data, "tolerant_due_date")
+                or _date(data, "supplement_deadline")
+                or case.tolerant_due_date
+            )
     elif kind == Notice.Kind.REFUSAL:
         specific = {
             "refusal_reason": event.reason,
             "competent_office": str(data.get("competent_office") or ""),
         }
     elif kind == Notice.Kind.SUPPLEMENT:
-        given = data.get("materials") or data.get("deficient_materials") or ()
+        given = data.get("items") or data.get("materials") or ()
         specific = {
             "materials": _defects(case, given) if given else _deficient_materials(case),
             "supplement_deadline": _date(data, "supplement_deadline")
@@ -210,11 +218,13 @@ def notice_content(
         specific = {
             "extension_reason": event.reason,
             "extension_days": event.amount if event.amount is not None else _int(data.get("extension_days")),
-            "new_due_date": _date(data, "new_due_date") or case.legal_due_date,
+            "new_due_date": _date(data, "new_legal_due_date")
+            or _date(data, "new_due_date")
+            or case.legal_due_date,
         }
     elif kind == Notice.Kind.SPECIAL_PROCEDURE:
         specific = {
-            "procedure_kind": str(data.get("procedure_kind") or ""),
+            "procedure_kind": str(data.get("procedure") or data.get("procedure_kind") or ""),
             "expected_days": _int(data.get("expected_days")) or event.amount,
             "expected_days_unit": str(data.get("expected_days_unit") or "workday"),
             "procedure_basis": event.reason,
@@ -234,6 +244,17 @@ def notice_content(
     return NoticeContent(**common, **specific)
 
 
+def received_as_of(event: CaseEvent) -> dt.date:
+    """When the application was received, as it stood at ``event``: the submission, or the last 补正 of a
+    case that was waiting for materials (then the materials were complete only that day, Art. 32).
+    ``Case.received_on`` holds the latest value, which a notice issued before a later 补正 must not show."""
+    receipts = CaseEvent.objects.filter(case_id=event.case_id, sequence__lte=event.sequence).filter(
+        Q(action="submit") | Q(action="supplement", from_status="pending_supplement")
+    )
+    last = receipts.order_by("-sequence").values_list("occurred_at", flat=True).first()
+    return timezone.localdate(last) if last is not None else event.case.received_on
+
+
 def _date(data: dict[str, Any], key: str) -> dt.date | None:
     value = data.get(key)
     if not value:
@@ -250,18 +271,19 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _defects(case: Case, given: Iterable[Any]) -> list[MaterialDefect]:
+def _defects(
+    case: Case, given: Iterable[Any], *, default_problem: str = SUPPLEMENT_PROBLEM
+) -> list[MaterialDefect]:
     requirements = {r.pk: r for r in MaterialRequirement.objects.filter(version=case.item_version_id)}
     out: list[MaterialDefect] = []
     for entry in given:
         if isinstance(entry, dict):
-            name = str(entry.get("name") or "")
-            if not name and _int(entry.get("requirement_id")) in requirements:
-                name = requirements[int(entry["requirement_id"])].name
-            problem = str(entry.get("problem") or entry.get("note") or "请补正该材料")
+            pk = _int(entry.get("material_requirement_id", entry.get("requirement_id")))
+            name = str(entry.get("name") or "") or (requirements[pk].name if pk in requirements else "")
+            problem = str(entry.get("problem") or entry.get("note") or default_problem)
         else:
             requirement = requirements.get(_int(entry) or 0)
-            name, problem = (requirement.name if requirement else ""), "请补正该材料"
+            name, problem = (requirement.name if requirement else ""), default_problem
         out.append(MaterialDefect(name, problem))
     return out
 
@@ -270,7 +292,7 @@ def _deficient_materials(case: Case) -> list[MaterialDefect]:
     rows = CaseMaterial.objects.filter(
         case=case, review=CaseMaterial.Review.DEFICIENT, superseded_by__isnull=True
     ).select_related("requirement")
-    return [MaterialDefect(m.requirement.name, m.review_note or "请补正该材料") for m in rows]
+    return [MaterialDefect(m.requirement.name, m.review_note or SUPPLEMENT_PROBLEM) for m in rows]
 
 
 def _default_supplement_deadline(issued_on: dt.date) -> dt.date:

@@ -12,12 +12,14 @@ import pypdf
 import pytest
 from django.conf import settings
 
-from haoban.cases import documents
+from haoban.cases import documents, services
+from haoban.cases.materials import MaterialUpload
 from haoban.cases.models import Case, CaseEvent, CaseMaterial, Notice
+from haoban.cases.tests import factories
 from haoban.cases.tests.case_rows import add_event, isolate_files, make_case, make_version
 from haoban.core import crypto
 from haoban.core.models import OutboxMessage
-from haoban.core.notices import NoticeSignature, verify_notice
+from haoban.core.notices import NoticeSignature, cn_date, verify_notice
 from haoban.core.outbox import outbox_enqueue, process_outbox
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +179,7 @@ KIND_CASES: dict[str, dict[str, Any]] = {
     },
     "special_procedure": {
         "action": ("suspend", "suspended"),
-        "data": {"procedure_kind": "expert_review", "expected_days": 15},
+        "data": {"procedure": "expert_review", "expected_days": 15},
         "text": ["特别程序告知书", "专家评审预计需要15个工作日"],
     },
     "approval": {
@@ -241,13 +243,13 @@ def test_tolerant_acceptance_lists_outstanding_materials() -> None:
         "accept",
         "in_review",
         on=D(2026, 3, 3),
-        data={"deficient_materials": [requirement.pk]},
+        data={"deficient_materials": [requirement.pk], "tolerant_due_date": "2026-03-17"},
     )
 
     notice = documents.issue_notice(event_id=event.pk, kind="acceptance")
 
     text = pdf_text(notice)
-    assert "营业执照请补正该材料" in text
+    assert "营业执照容缺受理，请于补齐期限内提交" in text
     assert "2026年3月17日" in text
 
 
@@ -283,3 +285,66 @@ def test_verification_url_carries_only_the_token() -> None:
     assert documents.verification_url(notice.verification_token) == (
         f"https://zwfw.putian.gov.cn/verify/{notice.verification_token}/"
     )
+
+
+# --- through the real services -------------------------------------------------------------------------------
+
+
+def test_services_flow_issues_each_notice_once(private_dir: Path) -> None:
+    # given a case driven through the services (which enqueue cases.notice in their transactions)
+    version = factories.make_case_version()
+    case = factories.submit_case(version=version, at=factories.at(2026, 9, 21))
+    clerk = factories.make_staff("window_clerk", case.department)
+    form = factories.requirement(version, "食品经营许可申请书")
+    services.case_request_supplement(
+        case=case,
+        actor=clerk,
+        at=factories.at(2026, 9, 22),
+        items=[services.SupplementItem(form.pk, "法定代表人未签字")],
+    )
+    services.case_supplement(
+        case=case,
+        actor=case.applicant.user,
+        at=factories.at(2026, 9, 23),
+        uploads=[MaterialUpload(form, factories.pdf("申请书.pdf"))],
+    )
+    factories.accept(case, factories.at(2026, 9, 24))
+    services.case_suspend(
+        case=case,
+        actor=clerk,
+        at=factories.at(2026, 9, 25),
+        procedure="inspection",
+        reason="现场检验",
+        expected_days=5,
+    )
+    head = factories.make_staff("department_head", case.department)
+    services.case_resume(case=case, actor=clerk, at=factories.at(2026, 10, 9))
+    services.case_extend(
+        case=case, actor=clerk, at=factories.at(2026, 10, 12), reason="需要复查", approved_by=head
+    )
+    services.case_deny(case=case, actor=head, at=factories.at(2026, 10, 13), reason="经营场所不符合要求")
+
+    # when the worker runs twice
+    process_outbox(batch_size=100)
+    process_outbox(batch_size=100)
+
+    # then
+    assert OutboxMessage.objects.filter(topic="cases.notice").exclude(status="done").count() == 0
+    notices = list(Notice.objects.filter(case=case).order_by("event__sequence"))
+    assert [n.kind for n in notices] == [
+        "supplement",
+        "acceptance",
+        "special_procedure",
+        "extension",
+        "denial",
+    ]
+    case.refresh_from_db()
+    texts = {n.kind: pdf_text(n) for n in notices}
+    assert "食品经营许可申请书法定代表人未签字" in texts["supplement"]
+    assert "受理日期为2026年9月24日" in texts["acceptance"]
+    assert "检验预计需要5个工作日" in texts["special_procedure"]
+    assert f"延长至{cn_date(case.legal_due_date)}" in texts["extension"]
+    assert "经营场所不符合要求" in texts["denial"]
+    assert [n.document_number for n in notices] == [
+        f"{case.department.name}{code}〔2026〕1号" for code in ("补", "受", "特", "延", "不许")
+    ]
