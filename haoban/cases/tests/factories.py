@@ -224,7 +224,60 @@ __all__ = [
     "make_case_version",
     "make_department",
     "make_staff",
+    "outbox_mark",
+    "outbox_since",
     "pdf",
     "requirement",
+    "snapshot",
     "submit_case",
 ]
+
+
+def snapshot(case: Case) -> dict[str, Any]:
+    """Everything a refused action must leave unchanged: the case's status and clock, its events, notices
+    and materials, the 否定报备 register, post-verification tasks and the outbox."""
+    from haoban.cases.models import CaseEvent, CaseMaterial, NegativeDecision, PostVerificationTask
+    from haoban.core.models import OutboxMessage
+
+    fresh = Case.objects.get(pk=case.pk)
+    fields = [
+        "status",
+        "received_on",
+        "acceptance_due_date",
+        "accepted_on",
+        "decided_on",
+        "completed_on",
+        "legal_due_date",
+        "promised_due_date",
+        "certificate_due_date",
+        "remaining_workdays",
+        "light",
+        "clock_paused",
+        "extensions_used",
+        "tolerant_due_date",
+        "current_step_id",
+        "step_due_date",
+        "updated_at",
+    ]
+    return {
+        **{f: getattr(fresh, f) for f in fields},
+        "events": list(CaseEvent.objects.filter(case=case).values_list("sequence", "action")),
+        "materials": CaseMaterial.objects.filter(case=case).count(),
+        "negative": NegativeDecision.objects.filter(case=case).count(),
+        "tasks": PostVerificationTask.objects.filter(case=case).count(),
+        "outbox": OutboxMessage.objects.count(),
+    }
+
+
+def outbox_since(mark: int) -> list[tuple[str, dict[str, Any]]]:
+    """Outbox messages with an id above ``mark`` as (topic, payload), oldest first."""
+    from haoban.core.models import OutboxMessage
+
+    return [(m.topic, m.payload) for m in OutboxMessage.objects.filter(pk__gt=mark).order_by("pk")]
+
+
+def outbox_mark() -> int:
+    from haoban.core.models import OutboxMessage
+
+    last = OutboxMessage.objects.order_by("-pk").first()
+    return last.pk if last is not None else 0
