@@ -45,7 +45,7 @@ from haoban.core.notices import SPECIAL_PROCEDURES
 from haoban.domain.workflow import CaseAction, CaseStatus
 
 from .. import materials as case_materials
-from ..models import Case, CaseMaterial, NegativeDecision, PostVerificationTask
+from ..models import Case, CaseEvent, CaseMaterial, NegativeDecision, PostVerificationTask
 from .base import (
     DEEMED_ACCEPT,
     CaseConflict,
@@ -180,9 +180,18 @@ def case_refuse(
     return t.case
 
 
-def _changed_since(case: Case, since: dt.datetime) -> set[int]:
+def _provided_after(transition: Transition, event: CaseEvent | None) -> set[int]:
+    """Requirements with a ``CaseMaterial`` provided after ``event`` (by the ``supplement`` events that
+    followed it, which list the materials they stored)."""
+    after = event.sequence if event is not None else 0
+    ids = [
+        pk
+        for e in transition.events
+        if e.sequence > after and e.action == CaseAction.SUPPLEMENT
+        for pk in e.data.get("materials", [])
+    ]
     return set(
-        CaseMaterial.objects.filter(case=case, created_at__gt=since).values_list("requirement_id", flat=True)
+        CaseMaterial.objects.filter(case=transition.case, pk__in=ids).values_list("requirement_id", flat=True)
     )
 
 
@@ -199,7 +208,7 @@ def case_request_supplement(
             add_error(errors, "items", "请列出需要补正的全部材料")
         found = _requirements(t.case, [i.material_requirement_id for i in items])
         previous = t.last_event(CaseAction.REQUEST_SUPPLEMENT.value)
-        changed = _changed_since(t.case, previous.recorded_at) if previous is not None else set()
+        changed = _provided_after(t, previous) if previous is not None else set()
         seen: set[int] = set()
         for index, item in enumerate(items):
             key = f"items[{index}]"
@@ -262,8 +271,8 @@ def case_supplement(
                 m["material_requirement_id"]
                 for m in (accepted.data.get("deficient_materials", []) if accepted is not None else [])
             }
-            since = accepted.recorded_at if accepted is not None else t.case.created_at
-            if outstanding <= _changed_since(t.case, since):
+            provided = _provided_after(t, accepted) | {m.requirement_id for m in created}
+            if outstanding <= provided:
                 t.set(tolerant_due_date=None)
                 data["tolerant_completed"] = True
         t.finish(actor=actor, data=data)
