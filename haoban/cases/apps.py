@@ -8,9 +8,9 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Outbox handlers (``cases.notice``) must be registered in every process that
+        # Outbox handlers (``cases.notice``, ``cases.notify*``) must be registered in every process that
         # runs ``haoban worker``; importing the modules registers them.
-        from . import documents  # noqa: F401
+        from . import documents, notifications  # noqa: F401
 
         self._register_time_rules()
 

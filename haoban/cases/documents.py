@@ -211,8 +211,7 @@ def notice_content(
         given = data.get("items") or data.get("materials") or ()
         specific = {
             "materials": _defects(case, given) if given else _deficient_materials(case),
-            "supplement_deadline": _date(data, "supplement_deadline")
-            or _default_supplement_deadline(issued_on),
+            "supplement_deadline": supplement_deadline(event),
         }
     elif kind == Notice.Kind.EXTENSION:
         specific = {
@@ -295,9 +294,14 @@ def _deficient_materials(case: Case) -> list[MaterialDefect]:
     return [MaterialDefect(m.requirement.name, m.review_note or SUPPLEMENT_PROBLEM) for m in rows]
 
 
-def _default_supplement_deadline(issued_on: dt.date) -> dt.date:
+def supplement_deadline(event: CaseEvent) -> dt.date:
+    """By when a 补正 must be delivered: ``data["supplement_deadline"]``, else ``HAOBAN_SUPPLEMENT_WORKDAYS``
+    (default 10) working days after the notice. The notice and the applicant's messages both use this."""
+    given = _date(event.data or {}, "supplement_deadline")
+    if given is not None:
+        return given
     days = int(getattr(settings, "HAOBAN_SUPPLEMENT_WORKDAYS", DEFAULT_SUPPLEMENT_WORKDAYS))
-    return get_work_calendar().add_workdays(issued_on, days).value
+    return get_work_calendar().add_workdays(timezone.localdate(event.occurred_at), days).value
 
 
 # --- files ---------------------------------------------------------------------------------------------------

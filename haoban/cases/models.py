@@ -324,3 +324,68 @@ class PostVerificationTask(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.case.number} 核查（{self.get_status_display()}）"
+
+
+class Notification(BaseModel):
+    """站内消息: what happened to a case, in plain Chinese, for the applicant (and their agent).
+
+    Written by the ``cases.notify`` outbox handler (``haoban.cases.notifications``), one per event and
+    recipient; SMS and e-mail copies are recorded in :class:`NotificationDelivery`.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    case = models.ForeignKey(
+        Case, verbose_name="办件", on_delete=models.PROTECT, related_name="notifications"
+    )
+    event = models.ForeignKey(
+        CaseEvent, verbose_name="事件", on_delete=models.PROTECT, related_name="notifications"
+    )
+    title = models.CharField("标题", max_length=100)
+    body = models.TextField("内容")
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内消息"
+        verbose_name_plural = "站内消息"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="cases_notification_once_per_event_user")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="cases_notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationDelivery(models.Model):
+    """An SMS or e-mail sent for a case event: at most one per (event, channel), so a redelivered outbox
+    message does not text the applicant twice. The recipient is stored masked."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "短信"
+        EMAIL = "email", "电子邮件"
+
+    event = models.ForeignKey(
+        CaseEvent, verbose_name="事件", on_delete=models.PROTECT, related_name="deliveries"
+    )
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    recipient = models.CharField("接收方（脱敏）", max_length=120)
+    backend = models.CharField("发送通道", max_length=200)
+    provider_id = models.CharField("通道回执", max_length=200, blank=True)
+    sent_at = models.DateTimeField("发送时间")
+
+    class Meta:
+        verbose_name = "短信和邮件发送记录"
+        verbose_name_plural = "短信和邮件发送记录"
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "channel"], name="cases_delivery_once_per_event_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.recipient}"
