@@ -1,0 +1,42 @@
+"""case_complete (办结): delivered cases, and refusals and denials once served."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from haoban.cases.services import CaseConflict, case_complete
+from haoban.cases.tests.factories import at, case_in_status, make_staff, outbox_mark, outbox_since, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _now(time_machine: Any) -> None:
+    time_machine.move_to(at(2026, 10, 12, 9), tick=False)
+
+
+@pytest.mark.parametrize("status", ["delivered", "refused", "denied"])
+def test_completion_dates_the_case(status: str) -> None:
+    case = case_in_status(status, at=at(2026, 10, 9, 9))
+    mark = outbox_mark()
+
+    case = case_complete(case=case, actor=make_staff("window_clerk", case.department))
+
+    assert (case.status, case.completed_on) == ("completed", dt.date(2026, 10, 12))
+    event = case.events.order_by("-sequence").first()
+    assert (event.action, event.from_status) == ("complete", status)
+    assert outbox_since(mark) == [("cases.notify", {"event_id": event.pk})]
+
+
+def test_a_completed_case_accepts_nothing() -> None:
+    case = case_in_status("completed", at=at(2026, 10, 9, 9))
+    before = snapshot(case)
+
+    with pytest.raises(CaseConflict) as raised:
+        case_complete(case=case, actor=make_staff("window_clerk", case.department))
+
+    assert raised.value.message == "办件状态为“办结”，不能执行“办结”"
+    assert snapshot(case) == before
