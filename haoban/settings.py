@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "haoban.organization",
     "haoban.catalog",
     "haoban.cases",
+    "haoban.integration",
     "haoban.portal",
 ]
 
