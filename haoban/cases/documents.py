@@ -105,7 +105,7 @@ def issue_notice(*, event_id: int, kind: str) -> Notice:
         # Locking the event serialises two deliveries of the same notice (PostgreSQL; SQLite serialises
         # every writer), so the existence check below cannot race.
         event = (
-            CaseEvent.objects.select_for_update()
+            CaseEvent.objects.select_for_update(of=("self",))
             .select_related("case__department", "case__item_version", "case__applicant")
             .get(pk=event_id)
         )

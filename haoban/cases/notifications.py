@@ -226,7 +226,7 @@ def compose(event: CaseEvent) -> Message | None:
 def _locked_event(event_id: int) -> CaseEvent:
     # The row lock serialises two deliveries for the same event (SQLite serialises every writer anyway).
     return (
-        CaseEvent.objects.select_for_update()
+        CaseEvent.objects.select_for_update(of=("self",))
         .select_related("case__item_version", "case__applicant__user", "case__agent")
         .get(pk=event_id)
     )
