@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from haoban.accounts.access import applicant_principals, has_role
 from haoban.accounts.models import StaffRole
+from haoban.calendars.selectors import get_work_calendar
 from haoban.catalog.models import MaterialRequirement, ServiceTagCode
 from haoban.core.notices import SPECIAL_PROCEDURES
 from haoban.domain.workflow import CaseAction, CaseStatus
@@ -386,8 +387,6 @@ def case_approve(*, case: Case, actor: User, at: dt.datetime | None = None, basi
         move_to_step(t, step_named(t.case, ["制证", "发证"]))
         event = t.finish(actor=actor, data={"basis": basis})
         if basis == "commitment":
-            from haoban.calendars.selectors import get_work_calendar
-
             PostVerificationTask.objects.create(
                 case=t.case,
                 event=event,
