@@ -60,10 +60,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.utils import timezone
 
 from haoban.calendars.selectors import get_work_calendar
-from haoban.cases.materials import private_dir, private_path
+from haoban.cases.materials import private_path
 from haoban.cases.models import Case, CaseEvent, CaseMaterial, Notice
 from haoban.catalog.models import MaterialRequirement
 from haoban.core.models import OutboxMessage
@@ -327,11 +328,21 @@ def notice_path(notice: Notice) -> Path:
     return private_path(notice.storage_path)
 
 
-__all__ = [
-    "KIND_CODES",
-    "issue_notice",
-    "next_document_number",
-    "notice_content",
-    "notice_path",
-    "private_dir",
-]
+def notice_file_response(notice: Notice, *, as_attachment: bool = True) -> FileResponse:
+    """The notice's PDF for the applicant's or staff's pages; access is the caller's job (``access.py``).
+    The file name is the kind and 文号 (no personal data); a missing file is a 404."""
+    try:
+        path = notice_path(notice)
+    except ValueError:
+        raise Http404("文书文件不存在") from None
+    if not path.is_file():
+        raise Http404("文书文件不存在")
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+        as_attachment=as_attachment,
+        filename=f"{notice.get_kind_display()}（{notice.document_number}）.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -11,6 +11,7 @@ from typing import Any
 import pypdf
 import pytest
 from django.conf import settings
+from django.http import Http404
 
 from haoban.cases import documents, services
 from haoban.cases.materials import MaterialUpload
@@ -348,3 +349,18 @@ def test_services_flow_issues_each_notice_once(private_dir: Path) -> None:
     assert [n.document_number for n in notices] == [
         f"{case.department.name}{code}〔2026〕1号" for code in ("补", "受", "特", "延", "不许")
     ]
+
+
+def test_notice_download_is_the_stored_pdf_named_by_kind_and_number() -> None:
+    _, event = accepted_case()
+    notice = documents.issue_notice(event_id=event.pk, kind="acceptance")
+
+    response = documents.notice_file_response(notice)
+
+    assert b"".join(response.streaming_content) == documents.notice_path(notice).read_bytes()
+    assert response["Content-Type"] == "application/pdf"
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert response["Cache-Control"] == "private, no-store"
+    documents.notice_path(notice).unlink()
+    with pytest.raises(Http404):
+        documents.notice_file_response(notice)
