@@ -283,8 +283,8 @@ def save_case_materials(*, case: Case, uploads: Sequence[MaterialUpload], actor:
     Every upload is checked first (it must belong to the case's item version; its file by
     :func:`validate_upload`; a reference only for a 免提交 requirement); any problem raises
     ``ValidationError`` with Chinese messages keyed ``materials[<id>]`` and nothing is written.
-    A 免提交 requirement without an upload is resolved through :func:`resolve_material` (``subject`` = the
-    case) and recorded by reference when the resolver finds one. Earlier current materials of a requirement
+    A 免提交 requirement without an upload, and not yet held by the case, is resolved through
+    :func:`resolve_material` (``subject`` = the case) and recorded by reference when the resolver finds one. Earlier current materials of a requirement
     that receives new ones are marked ``superseded_by`` (补正 replaces them). Completeness is not checked
     here: call :func:`missing_required_materials` first.
     """
@@ -316,7 +316,14 @@ def save_case_materials(*, case: Case, uploads: Sequence[MaterialUpload], actor:
     try:
         with transaction.atomic():
             created = [_store(case, upload, actor, written) for upload in uploads]
-            given = {upload.requirement.pk for upload in uploads}
+            # Resolve only 免提交 materials the case does not hold yet: a 补正 must not add a second
+            # reference for a licence already recorded at submission.
+            held = set(
+                CaseMaterial.objects.filter(case=case, superseded_by__isnull=True).values_list(
+                    "requirement_id", flat=True
+                )
+            )
+            given = {upload.requirement.pk for upload in uploads} | held
             free = case.item_version.materials.filter(source__in=FREE_SOURCES).exclude(pk__in=given)
             for requirement in free.order_by("order", "pk"):
                 reference = resolve_material(case, requirement)

@@ -357,6 +357,28 @@ def test_resolver_records_free_material_by_reference(case: Case) -> None:
     ]
 
 
+def test_later_uploads_do_not_resolve_a_held_reference_again(case: Case) -> None:
+    calls: list[str] = []
+
+    def resolver(subject: Case, req: MaterialRequirement) -> str:
+        calls.append(req.name)
+        return "LIC-1"
+
+    register_material_resolver("e_license", resolver)
+    save_case_materials(
+        case=case, uploads=[MaterialUpload(form(case), upload("a.pdf", PDF_BYTES))], actor=None
+    )
+
+    # when the applicant supplements the form later
+    save_case_materials(
+        case=case, uploads=[MaterialUpload(form(case), upload("b.pdf", PDF_BYTES))], actor=None
+    )
+
+    assert calls == ["营业执照"]
+    current = CaseMaterial.objects.filter(case=case, superseded_by__isnull=True)
+    assert sorted(m.requirement.name for m in current) == ["营业执照", "食品经营许可申请书"]
+
+
 def test_new_upload_supersedes_the_previous_one(case: Case) -> None:
     (first,) = save_case_materials(
         case=case, uploads=[MaterialUpload(form(case), upload("a.pdf", PDF_BYTES))], actor=None
