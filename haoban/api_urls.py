@@ -7,4 +7,6 @@ app_name = "api"
 urlpatterns = [
     path("", include("haoban.catalog.api.urls")),
     path("", include("haoban.organization.api")),
+    path("", include("haoban.integration.api")),
+    path("", include("haoban.cases.api.urls")),
 ]

@@ -1,0 +1,594 @@
+"""Cases API v1. Each class is one operation; reads go through ``selectors``, writes through ``services``.
+
+Every request answers in this order: not logged in → 403 ``not_authenticated``; a case outside the
+caller's scope (or unknown) → 404; an action that is not the caller's (``access.CaseActor.may``) → 403;
+bad input → 400 naming the field; an action the case's status does not allow → 409 with the workflow's
+Chinese message. Nothing is written unless the answer is 2xx.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from haoban.accounts.access import has_role
+from haoban.accounts.models import ApplicantProfile, StaffRole
+from haoban.cases import selectors, services
+from haoban.cases.access import CaseActor, get_case_for
+from haoban.cases.materials import MaterialUpload, private_path
+from haoban.cases.models import Case
+from haoban.catalog.models import MaterialRequirement, ServiceItemVersion
+from haoban.catalog.selectors import current_version
+from haoban.core.api import Conflict, StandardPagination
+from haoban.core.api_views import ERROR_400, ERROR_403, ERROR_404, ERROR_409, parse_input
+from haoban.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from haoban.domain.clock import Light
+from haoban.domain.workflow import CaseAction, CaseStatus, TransitionNotAllowed, next_status
+from haoban.organization.models import ServiceCenter
+
+from . import serializers as s
+
+TAG = "办件"
+TRUSTED_ONLY = "occurred_at 仅限部门系统回流办件时使用"
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+
+
+def _detail(request: Request, number: str, *, status_code: int = status.HTTP_200_OK) -> Response:
+    case = selectors.case_detail(user=request.user, number=number)
+    data = s.CaseDetailOutputSerializer(case, context={"actor": CaseActor.of(request.user)}).data
+    return Response(data, status=status_code)
+
+
+def _trusted_at(request: Request, data: dict[str, Any]) -> dt.datetime | None:
+    """``occurred_at`` from a trusted caller (for now: a system admin recording a department system's
+    event), else a 400 naming the field."""
+    at: dt.datetime | None = data.get("occurred_at")
+    if at is None:
+        return None
+    if not has_role(request.user, StaffRole.SYSTEM_ADMIN):
+        raise exceptions.ValidationError({"occurred_at": [TRUSTED_ONLY]})
+    return at
+
+
+# The services' argument names that the API calls differently.
+_FIELD_NAMES = {"at": "occurred_at", "uploads": "materials"}
+
+
+def _service_errors(exc: ValidationError) -> exceptions.ValidationError:
+    """A service's ``ValidationError`` keyed by the API's field names."""
+    if not hasattr(exc, "error_dict"):
+        return exceptions.ValidationError({"non_field_errors": exc.messages})
+    return exceptions.ValidationError(
+        {_FIELD_NAMES.get(key, key): messages for key, messages in exc.message_dict.items()}
+    )
+
+
+def _requirements(version: ServiceItemVersion, ids: list[int], field: str) -> dict[int, MaterialRequirement]:
+    found = {r.pk: r for r in MaterialRequirement.objects.filter(version=version, pk__in=ids)}
+    errors = {
+        f"{field}[{index}].requirement": [f"材料 {pk} 不属于该事项的申报材料"]
+        for index, pk in enumerate(ids)
+        if pk not in found
+    }
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return found
+
+
+def _uploads(version: ServiceItemVersion, rows: list[dict[str, Any]], field: str) -> list[MaterialUpload]:
+    found = _requirements(version, [row["requirement"] for row in rows], field)
+    return [MaterialUpload(requirement=found[row["requirement"]], reference=row["reference"]) for row in rows]
+
+
+# --- reads ----------------------------------------------------------------------------------------------
+
+_STATUS_VALUES = [s.value for s in CaseStatus]
+_LIGHT_VALUES = [light.value for light in Light]
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _filters(request: Request) -> selectors.CaseFilters:
+    params = request.query_params
+    statuses = _split(params.get("status", ""))
+    lights = _split(params.get("light", ""))
+    errors: dict[str, list[str]] = {}
+    bad = [v for v in statuses if v not in _STATUS_VALUES]
+    if bad:
+        errors["status"] = [f"未知的办件状态：{'、'.join(bad)}（可选：{'、'.join(_STATUS_VALUES)}）"]
+    bad = [v for v in lights if v not in _LIGHT_VALUES]
+    if bad:
+        errors["light"] = [f"未知的红黄绿灯：{'、'.join(bad)}（可选：green、yellow、red）"]
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return selectors.CaseFilters(
+        statuses=tuple(statuses),
+        item=params.get("item", ""),
+        department=params.get("department", ""),
+        lights=tuple(lights),
+    )
+
+
+_LIST_FILTERS = [
+    OpenApiParameter(
+        "status", OpenApiTypes.STR, description="办件状态，多个以逗号分隔，例如 submitted,in_review。"
+    ),
+    OpenApiParameter("item", OpenApiTypes.STR, description="事项实施编码。"),
+    OpenApiParameter("department", OpenApiTypes.STR, description="实施部门的统一社会信用代码。"),
+    OpenApiParameter("light", OpenApiTypes.STR, description="红黄绿灯，多个以逗号分隔，例如 red,yellow。"),
+]
+
+
+class CaseListApi(APIView):
+    permission_classes = [IsAuthenticated]
+    pagination_class = StandardPagination
+
+    @extend_schema(
+        operation_id="case_list",
+        tags=[TAG],
+        summary="办件列表",
+        description=(
+            "当前用户可以查看的办件：申请人为本人及有效代办授权的委托人的办件；工作人员为其岗位范围"
+            "（部门、服务中心、区划及下级）内的办件。工作人员按紧急程度排序（红灯、黄灯、绿灯，再按剩余"
+            "工作日），申请人按申请时间倒序。分页。"
+        ),
+        parameters=_LIST_FILTERS,
+        responses={200: s.CaseListOutputSerializer(many=True), 400: ERROR_400, 403: ERROR_403},
+    )
+    def get(self, request: Request) -> Response:
+        cases = selectors.case_list(user=request.user, filters=_filters(request))
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(cases, request, view=self)
+        return paginator.get_paginated_response(s.CaseListOutputSerializer(page, many=True).data)
+
+
+class CaseDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="case_retrieve",
+        tags=[TAG],
+        summary="办件详情",
+        description="办件的状态、期限、事件、文书、材料，以及当前用户现在可以执行的动作。范围外的办件为 404。",
+        responses={200: s.CaseDetailOutputSerializer, 403: ERROR_403, 404: ERROR_404},
+    )
+    def get(self, request: Request, number: str) -> Response:
+        return _detail(request, number)
+
+
+class CaseNoticePdfApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="case_notice_pdf",
+        tags=[TAG],
+        summary="下载文书 PDF",
+        description="办件文书（加盖电子印章的 PDF）。能查看该办件的用户均可下载；其他办件的文书为 404。",
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            403: ERROR_403,
+            404: ERROR_404,
+        },
+    )
+    def get(self, request: Request, number: str, notice_id: Any) -> FileResponse:
+        notice = selectors.notice_for(user=request.user, number=number, notice_uuid=notice_id)
+        try:
+            path = private_path(notice.storage_path)
+        except ValueError:
+            raise Http404("文书文件不存在") from None
+        if not path.is_file():
+            raise Http404("文书文件不存在")
+        response = FileResponse(
+            open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+            as_attachment=True,
+            filename=f"{notice.get_kind_display()}-{notice.case.number}.pdf",
+            content_type="application/pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# --- submit ---------------------------------------------------------------------------------------------
+
+
+def _submit_applicant(request: Request, given: Any) -> ApplicantProfile:
+    if given is None:
+        profile = ApplicantProfile.objects.filter(user=request.user).first()
+        if profile is None:
+            raise exceptions.ValidationError(
+                {"applicant": ["您还没有申请人信息：请先登记申请人，或指定申请人"]}
+            )
+        return profile
+    profile = ApplicantProfile.objects.filter(uuid=given).first()
+    if profile is None:
+        raise exceptions.ValidationError({"applicant": ["未找到该申请人"]})
+    return profile
+
+
+class CaseSubmitApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="case_submit",
+        tags=[TAG],
+        summary="提交申请",
+        description=(
+            "按事项现行版本提交申请，生成办件（已申请待受理）。申请人本人或其有效代办人在线提交；"
+            "窗口受理人员可在其岗位范围内代为录入（渠道 window）。JSON 请求的材料只能按引用提供"
+            "（电子证照或共享数据免提交）。"
+        ),
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=s.CaseSubmitInputSerializer,
+        responses={
+            201: s.CaseDetailOutputSerializer,
+            400: ERROR_400,
+            403: ERROR_403,
+            409: ERROR_409,
+        },
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = parse_input(s.CaseSubmitInputSerializer, request.data)
+        version = current_version(data["item"].strip().upper())
+        if version is None:
+            raise exceptions.ValidationError({"item": [f"未找到实施编码为 {data['item']} 的现行事项"]})
+        applicant = _submit_applicant(request, data.get("applicant"))
+        actor = CaseActor.of(request.user)
+        center = None
+        if data.get("service_center") is not None:
+            center = ServiceCenter.objects.filter(uuid=data["service_center"]).first()
+            if center is None:
+                raise exceptions.ValidationError({"service_center": ["未找到该服务中心"]})
+        own = applicant.pk in actor.principals
+        if not own and center is None and len(actor.staff_centers()) == 1:
+            center = ServiceCenter.objects.get(pk=next(iter(actor.staff_centers())))
+        if not actor.may_submit(applicant=applicant, item_version=version, service_center=center):
+            raise exceptions.PermissionDenied("您不能以该申请人的名义提交该事项的申请。")
+        at = _trusted_at(request, data)
+        uploads = _uploads(version, data["materials"], "materials")
+        agent = request.user if own and applicant.user_id != request.user.pk else None
+        try:
+            case = services.case_submit(
+                item_version=version,
+                applicant=applicant,
+                submitted_by=request.user,
+                channel=data["channel"],
+                form_data=data["form_data"],
+                uploads=uploads,
+                agent=agent,
+                service_center=center,
+                at=at,
+            )
+        except ValidationError as exc:
+            raise _service_errors(exc) from None
+        response = _detail(request, case.number, status_code=status.HTTP_201_CREATED)
+        response["Location"] = reverse("api:case-detail", kwargs={"number": case.number})
+        return response
+
+
+# --- actions ---------------------------------------------------------------------------------------------
+
+_ACTION_RESPONSES = {
+    200: s.CaseDetailOutputSerializer,
+    400: ERROR_400,
+    403: ERROR_403,
+    404: ERROR_404,
+    409: ERROR_409,
+}
+
+
+class _CaseActionApi(APIView):
+    """``POST /api/v1/cases/{number}/<action>/``: check scope, role, input and status, then call the
+    service; answer with the case as the detail shows it."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
+    action: ClassVar[CaseAction]
+    input_serializer: ClassVar[type[serializers.Serializer]]
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        raise NotImplementedError
+
+    @idempotent
+    def post(self, request: Request, number: str) -> Response:
+        case = get_case_for(
+            request.user,
+            number,
+            queryset=Case.objects.select_related("department", "service_center", "item_version"),
+        )
+        if not CaseActor.of(request.user).may(case, self.action):
+            raise exceptions.PermissionDenied(f"您没有对该办件执行“{self.action.label}”的权限。")
+        data = parse_input(self.input_serializer, request.data)
+        at = _trusted_at(request, data)
+        try:
+            next_status(CaseStatus(case.status), self.action)
+            self.perform(case=case, request=request, at=at, data=data)
+        except TransitionNotAllowed as exc:
+            raise Conflict(str(exc)) from None
+        except services.CaseConflict as exc:
+            raise Conflict(exc.message) from None
+        except ValidationError as exc:
+            raise _service_errors(exc) from None
+        return _detail(request, number)
+
+
+def _action_schema(action: CaseAction, serializer: type[serializers.Serializer], description: str) -> Any:
+    return extend_schema(
+        operation_id=f"case_{action.value.replace('-', '_')}",
+        tags=[TAG],
+        summary=f"{action.label}（{action.value}）",
+        description=description,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=serializer,
+        responses=_ACTION_RESPONSES,
+    )
+
+
+class CaseAcceptApi(_CaseActionApi):
+    action = CaseAction.ACCEPT
+    input_serializer = s.CaseAcceptInputSerializer
+
+    @_action_schema(
+        action, input_serializer, "受理（出具受理通知书）；列出容缺材料时为容缺受理。窗口受理人员。"
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        return services.case_accept(
+            case=case,
+            actor=request.user,
+            at=at,
+            deficient_materials=data["deficient_materials"],
+            tolerant_due_date=data.get("tolerant_due_date"),
+        )
+
+
+class CaseRefuseApi(_CaseActionApi):
+    action = CaseAction.REFUSE
+    input_serializer = s.CaseRefuseInputSerializer
+
+    @_action_schema(action, input_serializer, "不予受理（出具不予受理决定书，记入否定报备）。窗口受理人员。")
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        return services.case_refuse(
+            case=case,
+            actor=request.user,
+            at=at,
+            reason=data["reason"],
+            competent_office=data["competent_office"],
+        )
+
+
+class CaseRequestSupplementApi(_CaseActionApi):
+    action = CaseAction.REQUEST_SUPPLEMENT
+    input_serializer = s.CaseRequestSupplementInputSerializer
+
+    @_action_schema(
+        action,
+        input_serializer,
+        "一次性告知补正（出具补正材料一次性告知书），须列出全部需补正的材料。窗口受理人员。",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        items = [services.SupplementItem(row["requirement"], row["problem"]) for row in data["items"]]
+        return services.case_request_supplement(case=case, actor=request.user, at=at, items=items)
+
+
+class CaseSupplementApi(_CaseActionApi):
+    action = CaseAction.SUPPLEMENT
+    input_serializer = s.CaseSupplementInputSerializer
+
+    @_action_schema(
+        action, input_serializer, "补正材料（待补正时重新收件；容缺受理后补齐容缺材料）。申请人或其代办人。"
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        uploads = _uploads(case.item_version, data["materials"], "materials")
+        return services.case_supplement(case=case, actor=request.user, at=at, uploads=uploads)
+
+
+class CaseExtendApi(_CaseActionApi):
+    action = CaseAction.EXTEND
+    input_serializer = s.CaseExtendInputSerializer
+
+    @_action_schema(action, input_serializer, "延期（经本部门负责人批准，出具延期通知书）。部门负责人。")
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        return services.case_extend(
+            case=case,
+            actor=request.user,
+            at=at,
+            days=data.get("days"),
+            reason=data["reason"],
+            approved_by=request.user,
+        )
+
+
+class CaseSuspendApi(_CaseActionApi):
+    action = CaseAction.SUSPEND
+    input_serializer = s.CaseSuspendInputSerializer
+
+    @_action_schema(
+        action, input_serializer, "特别程序开始（听证、检验、鉴定等，时间不计入期限）。审查人员。"
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        return services.case_suspend(
+            case=case,
+            actor=request.user,
+            at=at,
+            procedure=data["procedure"],
+            reason=data["reason"],
+            expected_days=data.get("expected_days"),
+        )
+
+
+class CaseResumeApi(_CaseActionApi):
+    action = CaseAction.RESUME
+    input_serializer = s.CaseResumeInputSerializer
+
+    @_action_schema(action, input_serializer, "特别程序结束，恢复计时。审查人员。")
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        return services.case_resume(case=case, actor=request.user, at=at)
+
+
+class CaseApproveApi(_CaseActionApi):
+    action = CaseAction.APPROVE
+    input_serializer = s.CaseApproveInputSerializer
+
+    @_action_schema(
+        action,
+        input_serializer,
+        "准予（出具准予决定书）；basis=commitment 为告知承诺审批。审查人员或部门负责人。",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        return services.case_approve(case=case, actor=request.user, at=at, basis=data["basis"])
+
+
+class CaseDenyApi(_CaseActionApi):
+    action = CaseAction.DENY
+    input_serializer = s.CaseDenyInputSerializer
+
+    @_action_schema(
+        action, input_serializer, "不予许可（出具不予许可决定书，记入否定报备）。审查人员或部门负责人。"
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        return services.case_deny(case=case, actor=request.user, at=at, reason=data["reason"])
+
+
+class CaseIssueApi(_CaseActionApi):
+    action = CaseAction.ISSUE
+    input_serializer = s.CaseIssueInputSerializer
+
+    @_action_schema(action, input_serializer, "制证（制作许可证件或批准文书）。审查人员。")
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        return services.case_issue(case=case, actor=request.user, at=at)
+
+
+class CasePayApi(_CaseActionApi):
+    action = CaseAction.PAY
+    input_serializer = s.CasePayInputSerializer
+
+    @_action_schema(
+        action, input_serializer, "缴费（不改变办件状态）。申请人或其代办人；窗口受理人员登记线下缴费。"
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        return services.case_pay(
+            case=case,
+            actor=request.user,
+            at=at,
+            method=data["method"],
+            amount=data.get("amount"),
+            order_id=data.get("order_id"),
+        )
+
+
+class CaseDeliverApi(_CaseActionApi):
+    action = CaseAction.DELIVER
+    input_serializer = s.CaseDeliverInputSerializer
+
+    @_action_schema(action, input_serializer, "送达审批结果（窗口领取、邮寄或电子送达）。窗口受理人员。")
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        return services.case_deliver(
+            case=case,
+            actor=request.user,
+            at=at,
+            method=data["method"],
+            recipient=data["recipient"],
+            tracking_number=data["tracking_number"],
+            address=data["address"],
+        )
+
+
+class CaseCompleteApi(_CaseActionApi):
+    action = CaseAction.COMPLETE
+    input_serializer = s.CaseCompleteInputSerializer
+
+    @_action_schema(
+        action, input_serializer, "办结（已送达，或不予受理、不予许可决定已送达后）。窗口受理人员。"
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        return services.case_complete(case=case, actor=request.user, at=at)
+
+
+class CaseWithdrawApi(_CaseActionApi):
+    action = CaseAction.WITHDRAW
+    input_serializer = s.CaseWithdrawInputSerializer
+
+    @_action_schema(action, input_serializer, "撤回申请（作出决定前）。申请人或其代办人。")
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        return services.case_withdraw(case=case, actor=request.user, at=at, reason=data["reason"])
+
+
+ACTION_VIEWS: dict[CaseAction, type[_CaseActionApi]] = {
+    view.action: view
+    for view in (
+        CaseAcceptApi,
+        CaseRefuseApi,
+        CaseRequestSupplementApi,
+        CaseSupplementApi,
+        CaseExtendApi,
+        CaseSuspendApi,
+        CaseResumeApi,
+        CaseApproveApi,
+        CaseDenyApi,
+        CaseIssueApi,
+        CasePayApi,
+        CaseDeliverApi,
+        CaseCompleteApi,
+        CaseWithdrawApi,
+    )
+}
