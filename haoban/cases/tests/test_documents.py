@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import threading
 from pathlib import Path
 from typing import Any
 
 import pypdf
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.http import Http404
 
 from haoban.cases import documents, services
@@ -364,3 +366,56 @@ def test_notice_download_is_the_stored_pdf_named_by_kind_and_number() -> None:
     documents.notice_path(notice).unlink()
     with pytest.raises(Http404):
         documents.notice_file_response(notice)
+
+
+# --- concurrency (PostgreSQL) --------------------------------------------------------------------------------
+
+needs_postgres = pytest.mark.skipif(
+    "sqlite" in settings.DATABASES["default"]["ENGINE"],
+    reason="SQLite serialises every writer; the row-lock races need PostgreSQL",
+)
+
+
+def _race(*calls: Any) -> list[Any]:
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = calls[index]()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_notices_of_one_department_get_distinct_numbers() -> None:
+    version = make_version()
+    events = [accepted_case(version=version)[1] for _ in range(3)]
+
+    results = _race(*(lambda e=e: documents.issue_notice(event_id=e.pk, kind="acceptance") for e in events))
+
+    assert all(isinstance(r, Notice) for r in results), results
+    assert sorted(r.document_number for r in results) == [f"市市场监管局受〔2026〕{n}号" for n in (1, 2, 3)]
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_deliveries_of_one_notice_issue_it_once(private_dir: Path) -> None:
+    _, event = accepted_case()
+
+    results = _race(*(lambda: documents.issue_notice(event_id=event.pk, kind="acceptance") for _ in range(3)))
+
+    assert all(isinstance(r, Notice) for r in results), results
+    assert {r.pk for r in results} == {Notice.objects.get().pk}
+    assert len(list(private_dir.rglob("*.pdf"))) == 1
