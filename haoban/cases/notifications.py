@@ -21,10 +21,12 @@ already knows; phones and addresses are masked in the delivery records and logs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from haoban.cases.documents import supplement_deadline
@@ -328,3 +330,21 @@ def send_event_email(*, event_id: int) -> NotificationDelivery | None:
             backend=notify.email_backend_path(),
             sent_at=timezone.now(),
         )
+
+
+# --- the applicant's inbox -----------------------------------------------------------------------------------
+
+
+def notifications_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's in-site messages, newest first (only their own: a message is addressed to one account)."""
+    queryset = Notification.objects.filter(user=user).select_related("case")
+    return queryset.filter(read_at__isnull=True) if unread_only else queryset
+
+
+def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's messages read (all unread ones, or those of ``ids``); returns how many changed.
+    Ids of other users' messages are ignored, never an error, so the call reveals nothing about them."""
+    queryset = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=list(ids))
+    return queryset.update(read_at=timezone.now(), updated_at=timezone.now())

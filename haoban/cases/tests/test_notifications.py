@@ -313,3 +313,25 @@ class transaction_that_fails:
         if exc[0] is None:
             raise RuntimeError("rollback")
         return False
+
+
+# --- inbox ---------------------------------------------------------------------------------------------------
+
+
+def test_mark_read_touches_only_the_callers_messages() -> None:
+    case = accepted()
+    agent = make_user("agent-li")
+    Case.objects.filter(pk=case.pk).update(agent=agent)
+    first = notifications.notify_event(event_id=add_event(case, "accept", "in_review").pk)
+    notifications.notify_event(event_id=add_event(case, "suspend", "suspended").pk)
+    applicant = case.applicant.user
+    agents_message = next(n for n in first if n.user == agent)
+
+    changed = notifications.notifications_mark_read(user=applicant, ids=[first[0].pk, agents_message.pk])
+
+    assert changed == 1
+    assert [n.title for n in notifications.notifications_for(applicant, unread_only=True)] == ["进入特别程序"]
+    assert notifications.notifications_for(agent, unread_only=True).count() == 2
+    assert notifications.notifications_mark_read(user=applicant) == 1
+    assert notifications.notifications_for(applicant, unread_only=True).count() == 0
+    assert notifications.notifications_for(applicant).count() == 2
