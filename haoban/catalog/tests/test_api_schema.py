@@ -24,8 +24,6 @@ API_PATHS = {
     "/api/v1/regions/": {"get"},
     "/api/v1/departments/": {"get"},
     "/api/v1/service-centers/": {"get"},
-    "/api/v1/integration/cases/": {"get"},
-    "/api/v1/integration/cases/{number}/events/": {"post"},
     "/api/v1/cases/": {"get", "post"},
     "/api/v1/cases/{number}/": {"get"},
     "/api/v1/cases/{number}/notices/{notice_id}/pdf": {"get"},
