@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "haoban.cases",
     "haoban.integration",
     "haoban.portal",
+    "haoban.workbench",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ from haoban.catalog.selectors import (
     version_history,
 )
 
+from .application import can_apply_online
 from .forms import CatalogFilterForm
 
 
@@ -102,6 +103,7 @@ def _guide_context(version: ServiceItemVersion) -> dict[str, Any]:
         "pdf_url": pdf_url,
         "api_url": f"/api/v1/guides/{code}/",
         "versions_url": reverse("portal:item_versions", args=[code]),
+        "apply_url": reverse("portal:apply", args=[code]) if is_current and can_apply_online(version) else "",
     }
 
 

@@ -6,7 +6,7 @@ an action the case's state does not allow raises :class:`CaseConflict` (HTTP 409
 is written.
 """
 
-from .base import NOTICE_TOPIC, NOTIFY_TOPIC, CaseConflict, CaseServiceError
+from .base import NOTICE_TOPIC, NOTIFY_TOPIC, CaseConflict, CaseServiceError, recorded_by_integration
 from .clock import case_recompute_clock
 from .submission import case_number, case_submit, form_errors
 from .transitions import (
@@ -57,4 +57,5 @@ __all__ = [
     "case_suspend",
     "case_withdraw",
     "form_errors",
+    "recorded_by_integration",
 ]

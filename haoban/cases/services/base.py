@@ -9,8 +9,10 @@ error before the save leaves nothing written.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +74,23 @@ class CaseConflict(CaseServiceError):
 
 
 Errors = dict[str, list[str]]
+
+_integration_client: contextvars.ContextVar[str] = contextvars.ContextVar("integration_client", default="")
+
+
+def current_integration_client() -> str:
+    return _integration_client.get()
+
+
+@contextlib.contextmanager
+def recorded_by_integration(client_id: str) -> Iterator[None]:
+    """Events written inside this block carry ``integration_client=client_id`` (回流办件 pushed by a
+    department system), so the event row is complete when inserted and never updated afterwards."""
+    token = _integration_client.set(client_id)
+    try:
+        yield
+    finally:
+        _integration_client.reset(token)
 
 
 def add_error(errors: Errors, key: str, message: str) -> None:
@@ -178,6 +197,7 @@ class Transition:
             occurred_at=self.occurred_at,
             actor=actor,
             actor_role=role if role is not None else actor_role(case, actor, on=self.day),
+            integration_client=_integration_client.get(),
             reason=reason,
             amount=amount,
             data=data or {},

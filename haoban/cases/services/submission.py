@@ -30,7 +30,14 @@ from haoban.organization.models import ServiceCenter
 
 from .. import materials as case_materials
 from ..models import Case, CaseEvent, CaseNumberSequence
-from .base import Errors, add_error, enqueue_event_effects, raise_errors, validate_at
+from .base import (
+    Errors,
+    add_error,
+    current_integration_client,
+    enqueue_event_effects,
+    raise_errors,
+    validate_at,
+)
 from .clock import apply_clock, clock_for
 
 _TYPE_NAMES = {
@@ -194,6 +201,7 @@ def case_submit(
             occurred_at=submitted_at,
             actor=submitted_by,
             actor_role=_submitter_role(applicant, submitted_by, agent),
+            integration_client=current_integration_client(),
             data={"channel": channel},
         )
         today = timezone.localdate()

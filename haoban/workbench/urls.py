@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workbench"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("negative-register/", views.negative_register, name="negative_register"),
+    path("cases/<str:number>/", views.case_page, name="case"),
+    path("cases/<str:number>/actions/<str:action>/", views.case_action, name="action"),
+    path("cases/<str:number>/notices/<uuid:notice_uuid>/", views.case_notice, name="notice"),
+    path("cases/<str:number>/materials/<uuid:material_uuid>/", views.case_material, name="material"),
+]

@@ -1,0 +1,207 @@
+"""The staff workbench (工作台): inbox by urgency, one case with a form per allowed action, and the 否定报备
+register. Views only parse and call: reads through ``haoban.cases.selectors`` / ``access`` (404 outside the
+caller's scope), writes through ``haoban.cases.services`` (400 on bad input, 409 → message and the current
+state of the case).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from haoban.accounts.access import staff_scope
+from haoban.accounts.models import StaffRole
+from haoban.cases import services
+from haoban.cases.access import CASE_VIEWER_ROLES, actions_for
+from haoban.cases.documents import notice_file_response
+from haoban.cases.materials import material_file_response
+from haoban.cases.models import Case, CaseMaterial, NegativeDecision
+from haoban.cases.selectors import case_detail, notice_for, urgency_ordered
+from haoban.domain.workflow import CaseAction
+from haoban.portal.case_text import event_sentence
+
+from .forms import ACTION_FORMS, OPEN_STATUSES, ActionForm, InboxFilterForm
+
+PAGE_SIZE = 30
+REGISTER_ROLES = (StaffRole.EFFICIENCY_SUPERVISOR, StaffRole.DEPARTMENT_HEAD)
+SERVICES: dict[CaseAction, Callable[..., Case]] = {
+    CaseAction.ACCEPT: services.case_accept,
+    CaseAction.REFUSE: services.case_refuse,
+    CaseAction.REQUEST_SUPPLEMENT: services.case_request_supplement,
+    CaseAction.EXTEND: services.case_extend,
+    CaseAction.SUSPEND: services.case_suspend,
+    CaseAction.RESUME: services.case_resume,
+    CaseAction.APPROVE: services.case_approve,
+    CaseAction.DENY: services.case_deny,
+    CaseAction.ISSUE: services.case_issue,
+    CaseAction.PAY: services.case_pay,
+    CaseAction.DELIVER: services.case_deliver,
+    CaseAction.COMPLETE: services.case_complete,
+}
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "workbench/forbidden.html", {"message": message}, status=403)
+
+
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        scope = staff_scope(request.user, roles=CASE_VIEWER_ROLES)
+        if scope.is_empty:
+            return _forbidden(request, "工作台仅供有办件岗位的工作人员使用。您的账号没有有效的岗位授权。")
+        request.staff_scope = scope  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _scoped_cases(request: HttpRequest) -> Any:
+    scope = request.staff_scope  # type: ignore[attr-defined]
+    cases = Case.objects.select_related("item_version", "applicant", "current_step", "department")
+    if not scope.is_unrestricted:
+        cases = cases.filter(scope.q(department="department", center="service_center", region="region"))
+    return cases
+
+
+@staff_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    form = InboxFilterForm(request.GET or None)
+    cases = _scoped_cases(request)
+    steps = sorted(set(cases.exclude(current_step=None).values_list("current_step__name", flat=True)))
+    status, step, number = "", "", ""
+    if form.is_valid():
+        status, step, number = form.cleaned_data["status"], form.cleaned_data["step"], form.cleaned_data["q"]
+    if status == "":
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif status != "all":
+        cases = cases.filter(status=status)
+    if step:
+        cases = cases.filter(current_step__name=step)
+    if number:
+        cases = cases.filter(number__contains=number.strip())
+    page = Paginator(urgency_ordered(cases), PAGE_SIZE).get_page(request.GET.get("page"))
+    for case in page:
+        case.masked_applicant = mask_name(case.applicant.name)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "workbench/inbox.html",
+        {"form": form, "page": page, "steps": steps, "step": step, "query": params.urlencode()},
+    )
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 莆田市好味食品有限公司 → 莆田市****有限公司 (first 3 and last 4 kept for long names)."""
+    if len(name) <= 1:
+        return name
+    if len(name) <= 3:
+        return name[0] + "*" * (len(name) - 1)
+    if len(name) <= 8:
+        return name[:2] + "*" * (len(name) - 3) + name[-1]
+    return name[:3] + "*" * (len(name) - 7) + name[-4:]
+
+
+def _case_page(
+    request: HttpRequest, case: Case, *, bound: ActionForm | None = None, status: int = 200
+) -> HttpResponse:
+    allowed = [a for a in actions_for(request.user, case) if a in ACTION_FORMS]
+    forms = []
+    for action in allowed:
+        if bound is not None and bound.action == action:
+            forms.append(bound)
+        else:
+            forms.append(ACTION_FORMS[action](case=case))
+    return render(
+        request,
+        "workbench/case.html",
+        {
+            "case": case,
+            "forms": forms,
+            "bound": bound,
+            "timeline": [event_sentence(e) for e in case.events.all()],
+            "masked_applicant": mask_name(case.applicant.name),
+        },
+        status=status,
+    )
+
+
+@staff_required
+def case_page(request: HttpRequest, number: str) -> HttpResponse:
+    case = case_detail(user=request.user, number=number)
+    return _case_page(request, case)
+
+
+@staff_required
+@require_POST
+def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    case = case_detail(user=request.user, number=number)
+    try:
+        verb = CaseAction(action)
+        form_class = ACTION_FORMS[verb]
+    except (ValueError, KeyError):
+        raise Http404("没有这个办理操作。") from None
+    if verb not in actions_for(request.user, case):
+        messages.error(
+            request,
+            f"办件当前状态为“{case.get_status_display()}”，您不能执行“{verb.label}”。页面已刷新为最新状态。",
+        )
+        return redirect("workbench:case", number=number)
+    form = form_class(request.POST, case=case)
+    if form.is_valid():
+        try:
+            SERVICES[verb](case=case, actor=request.user, **form.service_kwargs())
+        except services.CaseConflict as exc:
+            messages.error(request, f"操作未完成：{exc.message}。页面已刷新为最新状态。")
+            return redirect("workbench:case", number=number)
+        except ValidationError as exc:
+            form.add_service_errors(
+                exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            )
+        else:
+            messages.success(request, f"已{verb.label}。")
+            return redirect("workbench:case", number=number)
+    return _case_page(request, case_detail(user=request.user, number=number), bound=form, status=400)
+
+
+@staff_required
+def case_notice(request: HttpRequest, number: str, notice_uuid: uuid.UUID) -> HttpResponse:
+    notice = notice_for(user=request.user, number=number, notice_uuid=notice_uuid)
+    return notice_file_response(notice, as_attachment="preview" not in request.GET)
+
+
+@staff_required
+def case_material(request: HttpRequest, number: str, material_uuid: uuid.UUID) -> HttpResponse:
+    case = case_detail(user=request.user, number=number)
+    material = (
+        CaseMaterial.objects.filter(case=case, uuid=material_uuid).select_related("requirement").first()
+    )
+    if material is None:
+        raise Http404("未找到该材料。")
+    return material_file_response(material)
+
+
+@staff_required
+def negative_register(request: HttpRequest) -> HttpResponse:
+    scope = staff_scope(request.user, roles=REGISTER_ROLES)
+    if scope.is_empty:
+        return _forbidden(request, "否定报备登记簿仅供效能监督员和部门负责人查阅。")
+    rows = NegativeDecision.objects.select_related(
+        "case", "case__item_version", "department", "event"
+    ).order_by("-decided_at", "-pk")
+    if not scope.is_unrestricted:
+        rows = rows.filter(scope.q(department="department"))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "workbench/negative_register.html", {"page": page, "query": ""})
