@@ -206,7 +206,6 @@ def case_submit(
         )
         today = timezone.localdate()
         apply_clock(case, clock_for(case, [event], today=today), today=today)
-        case.full_clean(exclude=["number"])
         case.save()
         event.case = case
         event.save()
