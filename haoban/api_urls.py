@@ -7,5 +7,5 @@ app_name = "api"
 urlpatterns = [
     path("", include("haoban.catalog.api.urls")),
     path("", include("haoban.organization.api")),
-    path("", include("haoban.cases.api.urls")),
+    path("", include("haoban.integration.api")),
 ]
