@@ -28,6 +28,7 @@ from haoban.cases.materials import material_file_response
 from haoban.cases.models import Case, CaseMaterial, NegativeDecision
 from haoban.cases.selectors import case_detail, notice_for, urgency_ordered
 from haoban.domain.workflow import CaseAction
+from haoban.portal.application import answers
 from haoban.portal.case_text import event_sentence
 
 from .forms import ACTION_FORMS, OPEN_STATUSES, ActionForm, InboxFilterForm
@@ -133,6 +134,7 @@ def _case_page(
             "bound": bound,
             "timeline": [event_sentence(e) for e in case.events.all()],
             "masked_applicant": mask_name(case.applicant.name),
+            "answers": answers(case.form_data, case.item_version.form_schema or {}),
         },
         status=status,
     )
