@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("haoban.catalog.api.urls")),
     path("", include("haoban.organization.api")),
     path("", include("haoban.integration.api")),
+    path("", include("haoban.cases.api.urls")),
 ]

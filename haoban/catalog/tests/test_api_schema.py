@@ -26,6 +26,28 @@ API_PATHS = {
     "/api/v1/service-centers/": {"get"},
     "/api/v1/integration/cases/": {"get"},
     "/api/v1/integration/cases/{number}/events/": {"post"},
+    "/api/v1/cases/": {"get", "post"},
+    "/api/v1/cases/{number}/": {"get"},
+    "/api/v1/cases/{number}/notices/{notice_id}/pdf": {"get"},
+    **{
+        f"/api/v1/cases/{{number}}/{action}/": {"post"}
+        for action in (
+            "accept",
+            "refuse",
+            "request-supplement",
+            "supplement",
+            "extend",
+            "suspend",
+            "resume",
+            "approve",
+            "deny",
+            "issue",
+            "pay",
+            "deliver",
+            "complete",
+            "withdraw",
+        )
+    },
 }
 
 
