@@ -253,6 +253,22 @@ class CaseSubmitInputSerializer(serializers.Serializer):
     occurred_at = _occurred_at()
 
 
+class CaseSubmitMultipartInputSerializer(serializers.Serializer):
+    """Submit with files (multipart/form-data). Besides these fields, each file is sent as
+    ``material_<requirement id>``; OpenAPI cannot name such fields, so the description says it."""
+
+    item = serializers.CharField(max_length=31, help_text="事项实施编码。")
+    applicant = serializers.UUIDField(required=False, help_text="申请人标识；不填为本人。")
+    channel = serializers.CharField(max_length=10, help_text="申请渠道：pc、mobile、kiosk 或 window。")
+    form_data = serializers.CharField(required=False, help_text="申请表单内容（JSON 文本）。")
+    materials = serializers.CharField(
+        required=False,
+        help_text='按引用提供的材料（JSON 文本），例如 [{"requirement": 12, "reference": "…"}]。',
+    )
+    service_center = serializers.UUIDField(required=False, help_text="受理中心标识（窗口端）。")
+    occurred_at = _occurred_at()
+
+
 # --- actions ----------------------------------------------------------------------------------------------
 
 
@@ -294,6 +310,13 @@ class CaseSupplementInputSerializer(serializers.Serializer):
     materials = CaseSubmitMaterialInputSerializer(
         many=True, required=False, default=list, help_text="补正的材料（按引用提供）。"
     )
+    occurred_at = _occurred_at()
+
+
+class CaseSupplementMultipartInputSerializer(serializers.Serializer):
+    """Supplement with files (multipart/form-data): each file is sent as ``material_<requirement id>``."""
+
+    materials = serializers.CharField(required=False, help_text="按引用提供的材料（JSON 文本）。")
     occurred_at = _occurred_at()
 
 

@@ -9,6 +9,7 @@ Chinese message. Nothing is written unless the answer is 2xx.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -89,9 +90,53 @@ def _requirements(version: ServiceItemVersion, ids: list[int], field: str) -> di
     return found
 
 
-def _uploads(version: ServiceItemVersion, rows: list[dict[str, Any]], field: str) -> list[MaterialUpload]:
+def _uploads(
+    version: ServiceItemVersion,
+    rows: list[dict[str, Any]],
+    field: str,
+    files: dict[str, list[Any]] | None = None,
+) -> list[MaterialUpload]:
+    """The materials of a request: rows by reference, and (multipart) files named ``material_<id>``."""
     found = _requirements(version, [row["requirement"] for row in rows], field)
-    return [MaterialUpload(requirement=found[row["requirement"]], reference=row["reference"]) for row in rows]
+    uploads = [
+        MaterialUpload(requirement=found[row["requirement"]], reference=row["reference"]) for row in rows
+    ]
+    for name, uploaded in (files or {}).items():
+        pk = name.removeprefix(FILE_PREFIX)
+        requirement = (
+            MaterialRequirement.objects.filter(version=version, pk=int(pk)).first() if pk.isdigit() else None
+        )
+        if requirement is None:
+            raise exceptions.ValidationError({name: [f"文件字段 {name} 不对应该事项的任何申报材料"]})
+        uploads.extend(MaterialUpload(requirement=requirement, file=file) for file in uploaded)
+    return uploads
+
+
+FILE_PREFIX = "material_"
+_JSON_PARTS = ("form_data", "materials")
+
+
+def _request_body(request: Request) -> tuple[Any, dict[str, list[Any]]]:
+    """The body to validate, and the uploaded files by field name. JSON bodies carry no files; a multipart
+    body carries ``form_data`` and ``materials`` as JSON text and each file as ``material_<requirement id>``."""
+    if not request.content_type.startswith("multipart/form-data"):
+        return request.data, {}
+    files = {name: request.FILES.getlist(name) for name in request.FILES}
+    body: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name in request.data:
+        if name in files:
+            continue
+        value = request.data.get(name)
+        if name in _JSON_PARTS:
+            try:
+                value = json.loads(value)
+            except ValueError:
+                errors[name] = ["应为 JSON 文本"]
+        body[name] = value
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return body, files
 
 
 # --- reads ----------------------------------------------------------------------------------------------
@@ -224,7 +269,7 @@ def _submit_applicant(request: Request, given: Any) -> ApplicantProfile:
 
 class CaseSubmitApi(APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser]
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
         operation_id="case_submit",
@@ -233,10 +278,14 @@ class CaseSubmitApi(APIView):
         description=(
             "按事项现行版本提交申请，生成办件（已申请待受理）。申请人本人或其有效代办人在线提交；"
             "窗口受理人员可在其岗位范围内代为录入（渠道 window）。JSON 请求的材料只能按引用提供"
-            "（电子证照或共享数据免提交）。"
+            "（电子证照或共享数据免提交）；上传文件用 multipart/form-data：form_data 和 materials 为 JSON 文本，"
+            "每个文件的字段名为 material_<材料要求标识>（同一材料可有多个文件）。"
         ),
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
-        request=s.CaseSubmitInputSerializer,
+        request={
+            "application/json": s.CaseSubmitInputSerializer,
+            "multipart/form-data": s.CaseSubmitMultipartInputSerializer,
+        },
         responses={
             201: s.CaseDetailOutputSerializer,
             400: ERROR_400,
@@ -246,7 +295,8 @@ class CaseSubmitApi(APIView):
     )
     @idempotent
     def post(self, request: Request) -> Response:
-        data = parse_input(s.CaseSubmitInputSerializer, request.data)
+        body, files = _request_body(request)
+        data = parse_input(s.CaseSubmitInputSerializer, body)
         version = current_version(data["item"].strip().upper())
         if version is None:
             raise exceptions.ValidationError({"item": [f"未找到实施编码为 {data['item']} 的现行事项"]})
@@ -263,7 +313,7 @@ class CaseSubmitApi(APIView):
         if not actor.may_submit(applicant=applicant, item_version=version, service_center=center):
             raise exceptions.PermissionDenied("您不能以该申请人的名义提交该事项的申请。")
         at = _trusted_at(request, data)
-        uploads = _uploads(version, data["materials"], "materials")
+        uploads = _uploads(version, data["materials"], "materials", files)
         agent = request.user if own and applicant.user_id != request.user.pk else None
         try:
             case = services.case_submit(
@@ -316,7 +366,9 @@ class _CaseActionApi(APIView):
         )
         if not CaseActor.of(request.user).may(case, self.action):
             raise exceptions.PermissionDenied(f"您没有对该办件执行“{self.action.label}”的权限。")
-        data = parse_input(self.input_serializer, request.data)
+        body, files = _request_body(request)
+        data = parse_input(self.input_serializer, body)
+        data["files"] = files
         at = _trusted_at(request, data)
         try:
             next_status(CaseStatus(case.status), self.action)
@@ -330,7 +382,7 @@ class _CaseActionApi(APIView):
         return _detail(request, number)
 
 
-def _action_schema(action: CaseAction, serializer: type[serializers.Serializer], description: str) -> Any:
+def _action_schema(action: CaseAction, serializer: Any, description: str) -> Any:
     return extend_schema(
         operation_id=f"case_{action.value.replace('-', '_')}",
         tags=[TAG],
@@ -400,15 +452,22 @@ class CaseRequestSupplementApi(_CaseActionApi):
 class CaseSupplementApi(_CaseActionApi):
     action = CaseAction.SUPPLEMENT
     input_serializer = s.CaseSupplementInputSerializer
+    parser_classes = [JSONParser, MultiPartParser]
 
     @_action_schema(
-        action, input_serializer, "补正材料（待补正时重新收件；容缺受理后补齐容缺材料）。申请人或其代办人。"
+        action,
+        {
+            "application/json": s.CaseSupplementInputSerializer,
+            "multipart/form-data": s.CaseSupplementMultipartInputSerializer,
+        },
+        "补正材料（待补正时重新收件；容缺受理后补齐容缺材料）。申请人或其代办人。上传文件用 "
+        "multipart/form-data：materials 为 JSON 文本，每个文件的字段名为 material_<材料要求标识>。",
     )
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)
 
     def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
-        uploads = _uploads(case.item_version, data["materials"], "materials")
+        uploads = _uploads(case.item_version, data["materials"], "materials", data["files"])
         return services.case_supplement(case=case, actor=request.user, at=at, uploads=uploads)
 
 

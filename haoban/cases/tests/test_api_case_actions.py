@@ -14,12 +14,13 @@ from rest_framework.test import APIClient
 from haoban.accounts.models import User
 from haoban.accounts.services import agent_authorize, staff_assign
 from haoban.accounts.tests.helpers import make_person, make_user
-from haoban.cases.models import Case, CaseEvent
+from haoban.cases.models import Case, CaseEvent, CaseMaterial
 from haoban.cases.tests.factories import (
     at,
     case_in_status,
     make_case_version,
     make_department,
+    pdf,
     requirement,
     snapshot,
 )
@@ -355,3 +356,35 @@ def test_the_response_is_the_case_detail_with_the_callers_next_actions(office: O
     assert [e["action"] for e in body["events"]] == ["submit", "accept"]
     assert body["events"][1]["actor"] == "clerk工作人员"
     assert body["events"][1]["actor_role"] == "window_clerk"
+
+
+def test_supplement_with_a_file_over_multipart(office: Office) -> None:
+    # given: a case waiting for a signed 申请书
+    case = _case(office, "pending_supplement")
+    form = requirement(case.item_version, "食品经营许可申请书")
+
+    # when
+    response = _client(office.users["applicant"]).post(
+        f"/api/v1/cases/{case.number}/supplement/",
+        {f"material_{form.pk}": pdf("申请书（签字）.pdf")},
+        format="multipart",
+    )
+
+    # then
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "submitted"
+    newest = CaseMaterial.objects.filter(case=case, requirement=form).order_by("-created_at", "-pk").first()
+    assert newest is not None
+    assert newest.original_name == "申请书（签字）.pdf"
+
+
+def test_other_actions_take_json_only(office: Office) -> None:
+    case = _case(office, "submitted")
+    before = snapshot(case)
+
+    response = _client(office.users["clerk"]).post(
+        f"/api/v1/cases/{case.number}/refuse/", {"reason": "不属于本机关职权范围"}, format="multipart"
+    )
+
+    assert response.status_code == 415
+    assert snapshot(case) == before

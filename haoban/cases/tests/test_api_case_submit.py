@@ -4,6 +4,7 @@ the field with nothing written; ``occurred_at`` only from trusted callers; idemp
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from haoban.accounts.models import ApplicantProfile, User
 from haoban.accounts.services import agent_authorize, staff_assign
 from haoban.accounts.tests.helpers import make_center, make_person, make_user
 from haoban.cases.models import Case, CaseEvent, CaseMaterial
-from haoban.cases.tests.factories import FORM_DATA, at, make_case_version, make_department, requirement
+from haoban.cases.tests.factories import FORM_DATA, at, make_case_version, make_department, pdf, requirement
 from haoban.catalog.models import ServiceItemVersion
 from haoban.catalog.tests.factories import make_region
 from haoban.core.models import IdempotencyRecord
@@ -242,3 +243,55 @@ def test_a_trusted_caller_records_when_the_application_was_received(
     case = Case.objects.get()
     assert case.submitted_at == at(2026, 11, 23, 9)
     assert case.number.startswith("35030020261123")
+
+
+def test_multipart_submits_files_named_after_their_material(
+    applicant: ApplicantProfile, private_dir: Any
+) -> None:
+    # given: the default item, whose 申请书 must be uploaded and whose 营业执照 is an e-licence
+    version = make_case_version()
+    form = requirement(version, "食品经营许可申请书")
+    licence = requirement(version, "营业执照")
+    body = {
+        "item": version.item.implementation_code,
+        "channel": "pc",
+        "form_data": json.dumps(FORM_DATA),
+        "materials": json.dumps([{"requirement": licence.pk, "reference": "1.2.156.3005.2.X.1.001.Y"}]),
+        f"material_{form.pk}": pdf("申请书.pdf"),
+    }
+
+    # when
+    response = client_for(applicant.user).post("/api/v1/cases/", body, format="multipart")
+
+    # then
+    assert response.status_code == 201, response.json()
+    stored = CaseMaterial.objects.get(requirement=form)
+    assert (stored.original_name, stored.content_type) == ("申请书.pdf", "application/pdf")
+    assert stored.storage_path
+    assert sorted(m["name"] for m in response.json()["materials"]) == ["营业执照", "食品经营许可申请书"]
+
+
+def test_multipart_errors_name_the_part(applicant: ApplicantProfile) -> None:
+    version = make_case_version()
+    client = client_for(applicant.user)
+    base = {"item": version.item.implementation_code, "channel": "pc"}
+
+    bad_json = client.post("/api/v1/cases/", {**base, "form_data": "{not json"}, format="multipart")
+    bad_file = client.post(
+        "/api/v1/cases/",
+        {**base, "form_data": json.dumps(FORM_DATA), "material_999999": pdf()},
+        format="multipart",
+    )
+    missing = client.post("/api/v1/cases/", {**base, "form_data": json.dumps(FORM_DATA)}, format="multipart")
+
+    assert (bad_json.status_code, bad_json.json()["fields"]) == (400, {"form_data": ["应为 JSON 文本"]})
+    assert (bad_file.status_code, bad_file.json()["fields"]) == (
+        400,
+        {"material_999999": ["文件字段 material_999999 不对应该事项的任何申报材料"]},
+    )
+    assert missing.status_code == 400
+    assert set(missing.json()["fields"]) == {
+        f"materials[{requirement(version, '食品经营许可申请书').pk}]",
+        f"materials[{requirement(version, '营业执照').pk}]",
+    }
+    assert _counts() == {"cases": 0, "events": 0, "materials": 0, "keys": 0}

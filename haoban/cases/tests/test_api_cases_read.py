@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from haoban.accounts.models import User
 from haoban.cases.models import Case
@@ -295,3 +297,38 @@ def test_notice_pdf_missing_on_disk_or_outside_the_private_directory_is_404(worl
     for notice in (missing, escaping):
         response = client.get(f"/api/v1/cases/{case.number}/notices/{notice.uuid}/pdf")
         assert response.status_code == 404
+
+
+def test_list_and_detail_queries_do_not_grow_with_the_data(world: World) -> None:
+    w = world
+    reviewer = make_staff("reviewer", "reviewer", departments=[w.market])
+    clerk = make_staff("clerk", "window_clerk", departments=[w.market])
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client_for(reviewer).get(url).status_code == 200
+        return len(context)
+
+    case = make_case(w.version(w.market), w.applicant_a, status="in_review", service_center=w.city_center)
+    add_notice(case, add_event(case, "accept", "submitted", "in_review", actor=clerk))
+    few_list, few_detail = queries("/api/v1/cases/"), queries(f"/api/v1/cases/{case.number}/")
+    for _ in range(5):
+        other = make_case(
+            w.version(w.market), w.applicant_b, status="in_review", service_center=w.city_center
+        )
+        add_notice(other, add_event(other, "accept", "submitted", "in_review", actor=clerk))
+        add_material(case)
+    for n in range(5):
+        add_notice(
+            case,
+            add_event(
+                case,
+                "pay",
+                "in_review",
+                "in_review",
+                actor=make_staff(f"c{n}", "window_clerk", departments=[w.market]),
+            ),
+        )
+
+    assert queries("/api/v1/cases/") == few_list
+    assert queries(f"/api/v1/cases/{case.number}/") == few_detail
