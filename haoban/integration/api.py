@@ -416,13 +416,11 @@ class IntegrationCaseEventCreateApi(_IntegrationApi):
         data = parse_input(IntegrationCaseEventInputSerializer, request.data)
         _, handler = _check_fields(data["action"], given)
         try:
-            with transaction.atomic():
+            # The service account is the actor; the event records which system pushed it.
+            with transaction.atomic(), case_services.recorded_by_integration(client.client_id):
                 case = handler(case, client.service_user, data["occurred_at"], data)
                 event = CaseEvent.objects.filter(case=case).order_by("-sequence").first()
                 assert event is not None
-                # The services record the service account as actor; the client id says which system.
-                CaseEvent.objects.filter(pk=event.pk).update(integration_client=client.client_id)
-                event.integration_client = client.client_id
                 enqueue_case_webhooks(case_event=event)
         except case_services.CaseConflict as exc:
             raise Conflict(exc.message) from None
