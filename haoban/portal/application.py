@@ -112,7 +112,7 @@ class ApplicationForm(forms.Form):
         """The answers as the JSON the schema describes (empty optional answers left out)."""
         data: dict[str, Any] = {}
         for row in self.rows:
-            value = self.cleaned_data.get(_field_name(row["name"]))
+            value = getattr(self, "cleaned_data", {}).get(_field_name(row["name"]))
             if value in (None, "", []) or (
                 row["type"] == "boolean" and value is False and not row["required"]
             ):
@@ -125,10 +125,17 @@ class ApplicationForm(forms.Form):
         return data
 
     def add_schema_errors(self, errors: dict[str, list[str]]) -> None:
+        """The JSON Schema's errors beside their fields; a field that already has an error (e.g. empty and
+        required) keeps only that one."""
         for key, messages in errors.items():
             name = _field_name(key.removeprefix("form_data.")) if key.startswith("form_data.") else None
+            if name in self.errors:
+                continue
             for message in messages:
-                self.add_error(name if name in self.fields else None, message)
+                self.add_error(
+                    name if name in self.fields else None,
+                    f"{self.fields[name].label}：{message}" if name in self.fields else message,
+                )
 
 
 def to_json(value: Any) -> Any:

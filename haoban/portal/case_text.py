@@ -10,7 +10,7 @@ from haoban.cases.models import Case, CaseEvent
 from haoban.domain.workflow import CaseStatus
 
 _SENTENCES = {
-    "submit": "提交了申请",
+    "submit": "申请已提交",
     "accept": "部门已受理您的申请",
     "deemed_accept": "部门在受理期限内未作处理，依法视为已受理",
     "refuse": "部门决定不予受理",

@@ -100,18 +100,16 @@ def apply_form(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         form = application.ApplicationForm(request.POST, version=version)
         applicant = _chosen_applicant(request, principals, form)
-        if form.is_valid() and applicant is not None:
-            data = form.form_data()
-            form.add_schema_errors(services.form_errors(version.form_schema or {}, data))
-            if not form.errors:
-                draft.update(name=version.name, form_data=data, applicant=applicant.pk)
-                _save_draft(request, code, draft)
-                if "save" in request.POST:
-                    messages.success(
-                        request, f"“{version.name}”的申请草稿已保存，可随时在“我的办件”中继续填写。"
-                    )
-                    return redirect("portal:my_cases")
-                return redirect("portal:apply_materials", code=code)
+        valid = form.is_valid()
+        data = form.form_data()
+        form.add_schema_errors(services.form_errors(version.form_schema or {}, data))
+        if valid and applicant is not None and not form.errors:
+            draft.update(name=version.name, form_data=data, applicant=applicant.pk)
+            _save_draft(request, code, draft)
+            if "save" in request.POST:
+                messages.success(request, f"“{version.name}”的申请草稿已保存，可随时在“我的办件”中继续填写。")
+                return redirect("portal:my_cases")
+            return redirect("portal:apply_materials", code=code)
     else:
         form = application.ApplicationForm(initial=initial, version=version)
     return render(

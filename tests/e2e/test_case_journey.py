@@ -207,7 +207,7 @@ def test_case_journey(demo: None, new_page: Any) -> None:
     applicant.goto(f"/my/cases/{number}/")
     timeline = applicant.locator("ol.timeline")
     for text in [
-        "提交了申请",
+        "申请已提交",
         "部门一次性告知需要补正的材料",
         "补正材料已提交",
         "部门已受理您的申请",

@@ -253,3 +253,14 @@ def test_withdraw_with_confirmation(version: Any) -> None:
     case.refresh_from_db()
     assert case.status == "withdrawn" and case.withdrawn_reason == "不再经营"
     assert "撤回申请" not in _text(client.get(f"/my/cases/{case.number}/"))
+
+
+def test_schema_rules_are_checked_beside_the_field(version: Any, applicant_client: Any) -> None:
+    client, _ = applicant_client
+    code = version.item.implementation_code
+    response = _fill_form(client, code, area="-1", address="")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#id_area">经营面积：不能小于 0</a>' in html
+    assert '<a href="#id_address">请填写经营场所</a>' in html
+    assert client.session.get(f"apply:{code}") is None
