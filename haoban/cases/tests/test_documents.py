@@ -419,3 +419,24 @@ def test_concurrent_deliveries_of_one_notice_issue_it_once(private_dir: Path) ->
     assert all(isinstance(r, Notice) for r in results), results
     assert {r.pk for r in results} == {Notice.objects.get().pk}
     assert len(list(private_dir.rglob("*.pdf"))) == 1
+
+
+def test_deemed_acceptance_gets_an_acceptance_notice_dated_the_receipt(time_machine: Any) -> None:
+    from haoban.cases import ticks
+
+    time_machine.move_to(factories.at(2026, 9, 28, 9), tick=False)
+    case = factories.submit_case()
+    time_machine.move_to(factories.at(2026, 10, 11, 0, 1), tick=False)
+    assert ticks.deemed_acceptance(factories.at(2026, 10, 11, 0, 1)) == "视为受理 1 件"
+
+    process_outbox(batch_size=100)
+
+    notice = Notice.objects.get(case=case)
+    assert (notice.kind, notice.event.action, notice.issued_on) == (
+        "acceptance",
+        "deemed_accept",
+        D(2026, 10, 11),
+    )
+    text = pdf_text(notice)
+    assert "受理日期为2026年9月28日" in text
+    assert "依法作出决定的期限为2026年10月30日前（法定期限）" in text
