@@ -264,3 +264,30 @@ def test_schema_rules_are_checked_beside_the_field(version: Any, applicant_clien
     assert '<a href="#id_area">经营面积：不能小于 0</a>' in html
     assert '<a href="#id_address">请填写经营场所</a>' in html
     assert client.session.get(f"apply:{code}") is None
+
+
+def test_agent_applies_for_the_principal_and_sees_the_case(version: Any) -> None:
+    import datetime as dt
+
+    from haoban.accounts.services import agent_authorize
+    from haoban.accounts.tests.helpers import make_person
+
+    principal = make_applicant("张三")
+    agent = make_person("daiban-test", name="王芳")
+    agent_authorize(agent=agent.user, principal=principal, valid_from=dt.date(2026, 1, 1))
+    client = Client()
+    client.force_login(agent.user)
+    code = version.item.implementation_code
+    form = client.get(f"/apply/{code}/")
+    assert "张三（自然人）（代办）" in _text(form)
+    unchosen = _fill_form(client, code, applicant="")
+    assert unchosen.status_code == 400 and "请选择以谁的名义申请" in _text(unchosen)
+    _fill_form(client, code, applicant=str(principal.pk))
+    _materials(client, code, version)
+    client.post(f"/apply/{code}/check/")
+    case = Case.objects.get()
+    assert case.applicant == principal and case.agent == agent.user and case.submitted_by == agent.user
+    assert case.number in _text(client.get("/my/cases/"))
+    principal_client = Client()
+    principal_client.force_login(principal.user)
+    assert principal_client.get(f"/my/cases/{case.number}/").status_code == 200

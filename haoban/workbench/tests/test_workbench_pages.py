@@ -220,3 +220,72 @@ def test_negative_register(version: Any) -> None:
 def test_mask_name() -> None:
     assert mask_name("张三") == "张*"
     assert mask_name("莆田市好味食品有限公司") == "莆田市****有限公司"
+
+
+def test_inbox_puts_red_before_green(version: Any, clerk: Any) -> None:
+    late = case_in_status("in_review", version=version, at=at(2026, 8, 3))
+    fresh = case_in_status("in_review", version=version, at=NOW)
+    from haoban.cases.services import case_recompute_clock
+
+    case_recompute_clock(case=late)
+    late.refresh_from_db()
+    assert late.light == "red"
+    html = _client(clerk).get("/workbench/").content.decode()
+    assert html.index(late.number) < html.index(fresh.number)
+    assert '<span class="light light-red">红灯</span>' in html
+
+
+def test_tolerant_acceptance(clerk: Any) -> None:
+    version = make_case_version(tags=("online", "tolerant_acceptance"))
+    clerk = make_staff("window_clerk", version.item.implementing_body)
+    case = case_in_status("submitted", version=version, at=NOW)
+    rules = requirement(version, "食品安全管理制度文本")
+    client = _client(clerk)
+    missing_date = client.post(
+        f"/workbench/cases/{case.number}/actions/accept/", {"accept-deficient_materials": [str(rules.pk)]}
+    )
+    assert missing_date.status_code == 400
+    assert "容缺受理须约定容缺材料的补齐期限" in _text(missing_date)
+    assert CaseEvent.objects.filter(case=case, action="accept").count() == 0
+    client.post(
+        f"/workbench/cases/{case.number}/actions/accept/",
+        {"accept-deficient_materials": [str(rules.pk)], "accept-tolerant_due_date": "2026-09-30"},
+    )
+    case.refresh_from_db()
+    assert case.status == "in_review" and str(case.tolerant_due_date) == "2026-09-30"
+
+
+def test_deliver_by_post_needs_address_and_tracking(version: Any, clerk: Any) -> None:
+    case = case_in_status("issued", version=version, at=NOW)
+    client = _client(clerk)
+    bad = client.post(f"/workbench/cases/{case.number}/actions/deliver/", {"deliver-method": "post"})
+    assert bad.status_code == 400
+    assert CaseEvent.objects.filter(case=case, action="deliver").count() == 0
+    client.post(
+        f"/workbench/cases/{case.number}/actions/deliver/",
+        {
+            "deliver-method": "post",
+            "deliver-address": "荔城区镇海街道 1 号",
+            "deliver-tracking_number": "SF1234567890",
+        },
+    )
+    client.post(f"/workbench/cases/{case.number}/actions/complete/", {})
+    case.refresh_from_db()
+    assert case.status == "completed"
+
+
+def test_extend_with_head_approval(version: Any) -> None:
+    case = case_in_status("in_review", version=version, at=NOW)
+    head = make_staff("department_head", version.item.implementing_body)
+    legal = case.legal_due_date
+    client = _client(head)
+    no_head = client.post(
+        f"/workbench/cases/{case.number}/actions/extend/", {"extend-reason": "需要专家论证"}
+    )
+    assert "请选择批准延期的部门负责人" in _text(no_head)
+    client.post(
+        f"/workbench/cases/{case.number}/actions/extend/",
+        {"extend-reason": "需要专家论证", "extend-approved_by": str(head.pk), "extend-days": "5"},
+    )
+    case.refresh_from_db()
+    assert case.extensions_used == 1 and case.legal_due_date > legal
