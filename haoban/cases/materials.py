@@ -168,7 +168,8 @@ def sniff_content_type(fh: IO[bytes]) -> str | None:
 
     PDF ``%PDF-``; JPEG ``FF D8 FF``; PNG ``89 50 4E 47 0D 0A 1A 0A``; zip containers by their entries:
     OFD has ``OFD.xml`` at the root (GB/T 33190), DOCX/XLSX have ``[Content_Types].xml`` with
-    ``word/document.xml`` / ``xl/workbook.xml``. Only the zip directory is read, nothing is decompressed.
+    ``word/document.xml`` / ``xl/workbook.xml`` and no macros (``vbaProject.bin``). Only the zip directory is
+    read, nothing is decompressed.
     """
     fh.seek(0)
     head = fh.read(8)
@@ -189,7 +190,8 @@ def sniff_content_type(fh: IO[bytes]) -> str | None:
             fh.seek(0)
         if "OFD.xml" in names:
             return OFD
-        if "[Content_Types].xml" in names:
+        if "[Content_Types].xml" in names and not any(n.lower().endswith("vbaproject.bin") for n in names):
+            # Macro-enabled documents (.docm/.xlsm carry vbaProject.bin) are refused: a reviewer opens them.
             if "word/document.xml" in names:
                 return DOCX
             if "xl/workbook.xml" in names:

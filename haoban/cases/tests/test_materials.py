@@ -196,6 +196,8 @@ def test_png_named_pdf_is_accepted_as_png(case: Case) -> None:
         EXE_BYTES,
         zip_bytes("readme.txt"),
         zip_bytes("[Content_Types].xml"),  # neither a Word nor an Excel document
+        zip_bytes("[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"),  # .docm with macros
+        zip_bytes("[Content_Types].xml", "xl/workbook.xml", "xl/vbaProject.bin"),  # .xlsm with macros
         b"PK\x03\x04 not really a zip",
         b"<html><script>alert(1)</script></html>",
         b"%PD",
