@@ -113,7 +113,9 @@ def test_add_client_prints_id_and_secret_once(department):
     )
 
 
-def test_add_client_with_unknown_department_exits_1_in_chinese(db, capsys):
+def test_add_client_with_unknown_department_exits_1_in_chinese(db, capsys, monkeypatch):
+    # run_from_argv closes the database connections on exit; the test still needs its own.
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
     with pytest.raises(SystemExit) as exc_info:
         execute_from_command_line(
             ["haoban", "integration", "add-client", "--department", "91350300MA0000000X"]
