@@ -439,30 +439,15 @@ def pgbench_script(path: Path, template_number: str) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def run_pgbench(script: Path, *, clients: int, seconds: int, threads: int) -> dict[str, float]:
+def run_pgbench(
+    script: Path, *, clients: int, seconds: int, threads: int, transactions: int = 0
+) -> dict[str, float]:
+    """pgbench for ``seconds`` (or ``transactions`` per client): rate, failures, latency percentiles (ms)."""
+    length = ["-t", str(transactions)] if transactions else ["-T", str(seconds)]
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [
-            "pgbench",
-            "-h",
-            PG_HOST,
-            "-p",
-            PG_PORT,
-            "-U",
-            PG_USER,
-            "-n",
-            "-c",
-            str(clients),
-            "-j",
-            str(threads),
-            "-T",
-            str(seconds),
-            "-f",
-            str(script),
-            "-l",
-            "--log-prefix",
-            f"{tmp}/tx",
-            DB_NAME,
-        ]
+        pg = ["-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER]
+        cmd = ["pgbench", *pg, "-n", "-c", str(clients), "-j", str(threads), *length]
+        cmd += ["-f", str(script), "-l", "--log-prefix", f"{tmp}/tx", DB_NAME]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=tmp)
         text = out.stdout + out.stderr
         latencies: list[float] = []
