@@ -218,5 +218,11 @@ def test_case_journey(demo: None, new_page: Any) -> None:
         "办件已办结",
     ]:
         expect(timeline).to_contain_text(text)
-    expect(applicant.locator("ul.files").first).to_contain_text("受理通知书")
+    notices = applicant.locator("ul.files").first
+    expect(notices).to_contain_text("受理通知书")
+    expect(notices).to_contain_text("准予决定书")
+    href = notices.get_by_role("link", name="下载 PDF").first.get_attribute("href")
+    pdf = applicant.request.get(href)
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
     _check_dates(applicant, number)
