@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import threading
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
+from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from haoban.core.crypto import decrypt_field
@@ -216,3 +218,33 @@ def test_admin_revoke_action(admin_client, issued):
     issued.client.refresh_from_db()
     assert issued.client.active is False
     assert _messages(response) == ["已停用 1 个客户端。"]
+
+
+def test_purge_job_is_registered_with_haoban_tick():
+    from haoban.core.ticks import registered_ticks
+
+    assert "integration.purge_nonces" in registered_ticks()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_requests_with_one_nonce_only_one_passes(issued):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises every writer; the unique-constraint race needs PostgreSQL")
+    barrier = threading.Barrier(2)
+    results: list[bool] = []
+
+    def request() -> None:
+        try:
+            barrier.wait(timeout=10)
+            with transaction.atomic():
+                results.append(services.nonce_use(client=issued.client, nonce="race-nonce-1", at=NOW))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=request) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == [False, True]
+    assert UsedNonce.objects.filter(nonce="race-nonce-1").count() == 1
