@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from haoban.accounts.access import staff_scope
@@ -97,11 +98,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
         case.masked_applicant = mask_name(case.applicant.name)
     params = request.GET.copy()
     params.pop("page", None)
-    return render(
-        request,
-        "workbench/inbox.html",
-        {"form": form, "page": page, "steps": steps, "step": step, "query": params.urlencode()},
-    )
+    context = {"form": form, "page": page, "steps": steps, "step": step, "query": params.urlencode()}
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "workbench/_inbox_results.html", context)
+    else:
+        response = render(request, "workbench/inbox.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def mask_name(name: str) -> str:

@@ -289,3 +289,12 @@ def test_extend_with_head_approval(version: Any) -> None:
     )
     case.refresh_from_db()
     assert case.extensions_used == 1 and case.legal_due_date > legal
+
+
+def test_inbox_htmx_swaps_only_the_results(version: Any, clerk: Any) -> None:
+    case = case_in_status("submitted", version=version, at=NOW)
+    response = _client(clerk).get("/workbench/?status=submitted", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.startswith('<div id="inbox-results" aria-live="polite">')
+    assert case.number in html and "<h1>" not in html
+    assert "HX-Request" in response["Vary"]
