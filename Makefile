@@ -99,3 +99,15 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) var
+
+# make bench: the load tests of bench/ on PostgreSQL (not part of make test): case submission over HTTP
+# against pgbench writing the same rows, and the staff inbox at 100 000 cases; the results are appended to
+# docs/performance.md. Needs a PostgreSQL on 127.0.0.1 (user postgres), pgbench and wrk. Run on a quiet
+# machine: BENCH_ARGS="--duration 5 --warmup 2" for a smoke run.
+BENCH_ARGS ?=
+INBOX_ARGS ?=
+.PHONY: bench
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "wrk 未安装：apt-get install -y wrk (load generator)"; exit 1; }
+	$(BIN)/python bench/submit.py --markdown docs/performance.md $(BENCH_ARGS)
+	$(BIN)/python bench/inbox.py --no-setup --markdown docs/performance.md $(INBOX_ARGS)
