@@ -226,7 +226,7 @@ def test_purge_job_is_registered_with_haoban_tick():
     assert "integration.purge_nonces" in registered_ticks()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_requests_with_one_nonce_only_one_passes(issued):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises every writer; the unique-constraint race needs PostgreSQL")
