@@ -252,3 +252,8 @@ class InboxFilterForm(forms.Form):
     )
     step = forms.CharField(label="当前环节", required=False, max_length=40)
     q = forms.CharField(label="办件编号", required=False, max_length=24)
+    sort = forms.ChoiceField(
+        label="排序",
+        required=False,
+        choices=[("", "紧急程度"), ("due", "到期日"), ("submitted", "申请时间（最早在前）")],
+    )

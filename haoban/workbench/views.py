@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -93,7 +94,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(current_step__name=step)
     if number:
         cases = cases.filter(number__contains=number.strip())
-    page = Paginator(urgency_ordered(cases), PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = form.cleaned_data.get("sort", "") if form.is_valid() else ""
+    if sort == "due":
+        cases = cases.order_by(
+            F("promised_due_date").asc(nulls_last=True), F("acceptance_due_date").asc(nulls_last=True), "pk"
+        )
+    elif sort == "submitted":
+        cases = cases.order_by("submitted_at", "pk")
+    else:
+        cases = urgency_ordered(cases)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page:
         case.masked_applicant = mask_name(case.applicant.name)
     params = request.GET.copy()

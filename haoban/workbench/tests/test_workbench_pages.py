@@ -298,3 +298,16 @@ def test_inbox_htmx_swaps_only_the_results(version: Any, clerk: Any) -> None:
     assert html.startswith('<div id="inbox-results" aria-live="polite">')
     assert case.number in html and "<h1>" not in html
     assert "HX-Request" in response["Vary"]
+
+
+def test_inbox_sorted_by_submission_and_filtered_by_step(version: Any, clerk: Any) -> None:
+    newer = case_in_status("in_review", version=version, at=NOW)
+    older = case_in_status("in_review", version=version, at=at(2026, 9, 14))
+    waiting = case_in_status("submitted", version=version, at=NOW)
+    client = _client(clerk)
+    by_submission = client.get("/workbench/?sort=submitted").content.decode()
+    assert by_submission.index(older.number) < by_submission.index(newer.number)
+    assert "按申请时间排序，最早申请的在前。" in by_submission
+    step = newer.current_step.name
+    in_step = client.get(f"/workbench/?step={step}").content.decode()
+    assert newer.number in in_step and older.number in in_step and waiting.number not in in_step
