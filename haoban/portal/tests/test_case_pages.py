@@ -281,7 +281,8 @@ def test_agent_applies_for_the_principal_and_sees_the_case(version: Any) -> None
     form = client.get(f"/apply/{code}/")
     assert "张三（自然人）（代办）" in _text(form)
     unchosen = _fill_form(client, code, applicant="")
-    assert unchosen.status_code == 400 and "请选择以谁的名义申请" in _text(unchosen)
+    assert unchosen.status_code == 400
+    assert '<li><a href="#applicant-1">请选择以谁的名义申请</a></li>' in unchosen.content.decode()
     _fill_form(client, code, applicant=str(principal.pk))
     _materials(client, code, version)
     client.post(f"/apply/{code}/check/")
