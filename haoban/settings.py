@@ -158,6 +158,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Local accounts always; the province's unified identity (OIDC) when configured by environment.
 globals().update(oidc_settings(os.environ))
+# E-mail: printed to the console by default; set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+# with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS for a real server.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "一网好办 <noreply@haoban.local>")
+
 LOGIN_URL = "/accounts/login/"  # the admin keeps its own login page
 LOGIN_REDIRECT_URL = "/accounts/me/"
 LOGOUT_REDIRECT_URL = None  # the logout view shows its own page
