@@ -162,6 +162,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--no-setup", action="store_true", help="reuse the bench database")
     parser.add_argument("--markdown", type=Path, help="append the result block to this file")
+    parser.add_argument("--note", default="", help="a line to add to the result block")
     args = parser.parse_args()
 
     require("psql", "createdb", "dropdb", "pgbench")
@@ -191,6 +192,7 @@ def main() -> int:
         f"- Machine: {host}; commit {git_commit()}",
         f"- {total} cases in the database, {args.cases} generated for 市市场监管局; user `{INBOX_STAFF}`; "
         f"{args.requests} sequential requests per URL (first page, 50 rows, by urgency)",
+        *([f"- Note: {args.note}"] if args.note else []),
         "",
         "| URL | visible | SQL/request | HTTP p50 ms | HTTP p95 ms | raw page query p95 ms | "
         "raw all SQL p95 ms | HTTP p95 / raw all |",
