@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1/haoban_bench .venv/bin/python bench/profile_submit.py [--cprofile]
 
-Needs a database with the demo data (``bench/submit.py --keep-db`` leaves one). Submits through Django's test
+Needs a database with the demo data (``bench/submit.py`` leaves ``haoban_bench`` in place). Submits through Django's test
 client with a session (as the browser and wrk do), so the counts include the session, user and CSRF work.
 Prints every query of one warm request (the first request of a process pays extra one-off lookups, so the
 second one is shown), grouped by the code that issued it.
@@ -41,7 +41,7 @@ settings.ALLOWED_HOSTS = ["*"]
 
 
 def _origin() -> str:
-    """The first frame in haoban/ (not in the idempotency wrapper's own frames only) that ran the query."""
+    """The innermost frame in haoban/ that ran the query (else the Django or DRF frame)."""
     frames = [
         f
         for f in traceback.extract_stack()
