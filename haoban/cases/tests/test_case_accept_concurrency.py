@@ -16,6 +16,7 @@ from django.db import connection
 from haoban.cases.models import Case, CaseEvent
 from haoban.cases.services import CaseConflict, case_accept
 from haoban.cases.tests.factories import make_staff, submit_case
+from haoban.catalog.models import ServiceTag, ServiceTagCode
 from haoban.core.models import OutboxMessage
 
 pytestmark = [
@@ -27,8 +28,17 @@ pytestmark = [
 ]
 
 
+def _reference_data() -> None:
+    # ``serialized_rollback`` restores the rows the migrations create (service tags, calendar, role groups)
+    # after another transactional test flushed them; should a test without it run first, make sure the
+    # service tags the case factories need are there (an empty calendar only makes the clock provisional).
+    for order, code in enumerate(ServiceTagCode.values, start=1):
+        ServiceTag.objects.get_or_create(code=code, defaults={"order": order})
+
+
 def test_two_clerks_accept_at_once_exactly_one_wins() -> None:
     # given: a submitted case and two clerks of its department
+    _reference_data()
     case = submit_case()
     clerks = [make_staff("window_clerk", case.department) for _ in range(2)]
     barrier = threading.Barrier(2)
