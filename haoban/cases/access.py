@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from haoban.accounts.access import UserLike, applicant_principals, staff_scope
-from haoban.accounts.models import ApplicantProfile, StaffRole
+from haoban.accounts.access import UNRESTRICTED_ROLES, UserLike, applicant_principals
+from haoban.accounts.models import ApplicantProfile, StaffAssignment, StaffRole
 from haoban.catalog.models import ServiceItemVersion
 from haoban.domain.workflow import CaseAction, CaseStatus, allowed_actions
-from haoban.organization.models import ServiceCenter
+from haoban.organization.models import Region, ServiceCenter
 
 from .models import Case
 
@@ -84,19 +84,9 @@ class Visibility:
         return cases if self.condition is None else cases.filter(self.condition)
 
 
-def case_visibility(user: UserLike) -> Visibility:
-    if not _is_active_user(user):
-        return Visibility(Q(pk__in=[]), is_staff=False)
-    scope = staff_scope(user, roles=CASE_VIEWER_ROLES)
-    if scope.is_unrestricted:
-        return Visibility(None, is_staff=True)
-    condition = Q(submitted_by=user)
-    principals = applicant_principals(user)
-    if principals:
-        condition |= Q(applicant_id__in=principals)
-    if not scope.is_empty:
-        condition |= scope.q(department="department", center="service_center", region="region")
-    return Visibility(condition, is_staff=not scope.is_empty)
+def case_visibility(user: UserLike, *, actor: CaseActor | None = None) -> Visibility:
+    """What ``user`` sees; pass the request's ``actor`` (built for the same user) to reuse its queries."""
+    return (actor if actor is not None else CaseActor.of(user)).visibility
 
 
 def cases_visible_to(user: UserLike) -> QuerySet[Case]:
@@ -104,11 +94,13 @@ def cases_visible_to(user: UserLike) -> QuerySet[Case]:
     return case_visibility(user).apply(Case.objects.all())
 
 
-def get_case_for(user: UserLike, number: str, *, queryset: QuerySet[Case] | None = None) -> Case:
+def get_case_for(
+    user: UserLike, number: str, *, queryset: QuerySet[Case] | None = None, actor: CaseActor | None = None
+) -> Case:
     """The case ``number`` if ``user`` may see it, else :class:`~django.http.Http404` (also for unknown
     numbers: the caller cannot tell "not yours" from "does not exist")."""
     base = queryset if queryset is not None else Case.objects.all()
-    case = case_visibility(user).apply(base).filter(number=number).first()
+    case = case_visibility(user, actor=actor).apply(base).filter(number=number).first()
     if case is None:
         raise Http404("未找到该办件。")
     return case
@@ -136,6 +128,48 @@ class _Coverage:
         return center is not None and (center.pk in self.center_ids or center.region_id in self.region_ids)
 
 
+def _role_coverage(user: UserLike) -> dict[str, _Coverage]:
+    """Each active staff role of ``user`` with what it covers, from one read of the assignments (the same
+    rules as :func:`~haoban.accounts.access.staff_scope` with ``roles=[role]``, for every role at once)."""
+    if getattr(user, "is_superuser", False):
+        return {role: _Coverage(unrestricted=True) for role in StaffRole.values}
+    rows = list(
+        StaffAssignment.objects.filter(user=user, active=True)
+        .select_related("region")
+        .prefetch_related("departments", "service_centers")
+    )
+    children: dict[int, set[int]] = {}
+    frontier = {a.region_id for a in rows if a.region_id is not None}
+    seen = set(frontier)
+    while frontier:  # one query per level below the roots, for all roles together
+        pairs = list(Region.objects.filter(parent_id__in=frontier).values_list("pk", "parent_id"))
+        frontier = set()
+        for pk, parent in pairs:
+            children.setdefault(parent, set()).add(pk)
+            if pk not in seen:
+                seen.add(pk)
+                frontier.add(pk)
+
+    def subtree(root: int) -> frozenset[int]:
+        ids, todo = {root}, [root]
+        while todo:
+            for child in children.get(todo.pop(), ()):
+                if child not in ids:
+                    ids.add(child)
+                    todo.append(child)
+        return frozenset(ids)
+
+    return {
+        a.role: _Coverage(
+            unrestricted=a.role in UNRESTRICTED_ROLES and (a.region is None or a.region.parent_id is None),
+            department_ids=frozenset(d.pk for d in a.departments.all()),
+            center_ids=frozenset(c.pk for c in a.service_centers.all()),
+            region_ids=subtree(a.region_id) if a.region_id is not None else frozenset(),
+        )
+        for a in rows
+    }
+
+
 @dataclass(frozen=True)
 class CaseActor:
     """What one user may do on cases: their applicant principals and the coverage of each acting staff
@@ -143,22 +177,42 @@ class CaseActor:
 
     principals: frozenset[int] = frozenset()
     coverage: Mapping[str, _Coverage] = field(default_factory=dict)
+    user_id: int | None = None
 
     @classmethod
     def of(cls, user: UserLike) -> CaseActor:
         if not _is_active_user(user):
             return cls()
-        coverage: dict[str, _Coverage] = {}
-        for role in STAFF_ACTIONS:
-            scope = staff_scope(user, roles=[role])
-            if role in scope.roles:
-                coverage[role] = _Coverage(
-                    unrestricted=scope.is_unrestricted,
-                    department_ids=scope.department_ids,
-                    center_ids=scope.center_ids,
-                    region_ids=scope.region_ids,
-                )
-        return cls(principals=frozenset(applicant_principals(user)), coverage=coverage)
+        return cls(
+            principals=frozenset(applicant_principals(user)),
+            coverage=_role_coverage(user),
+            user_id=user.pk,  # type: ignore[union-attr]
+        )
+
+    @property
+    def visibility(self) -> Visibility:
+        """The cases this user sees (module docstring): the same rule as ``Scope.q`` over the case roles."""
+        if self.user_id is None:
+            return Visibility(Q(pk__in=[]), is_staff=False)
+        viewing = [cover for role, cover in self.coverage.items() if role in CASE_VIEWER_ROLES]
+        if any(cover.unrestricted for cover in viewing):
+            return Visibility(None, is_staff=True)
+        departments = frozenset().union(*(c.department_ids for c in viewing))
+        centers = frozenset().union(*(c.center_ids for c in viewing))
+        regions = frozenset().union(*(c.region_ids for c in viewing))
+        condition = Q(submitted_by_id=self.user_id)
+        if self.principals:
+            condition |= Q(applicant_id__in=self.principals)
+        is_staff = bool(departments or centers or regions)
+        if is_staff:
+            condition |= (
+                Q(department__in=departments)
+                | Q(department__region__in=regions)
+                | Q(service_center__in=centers)
+                | Q(service_center__region__in=regions)
+                | Q(region__in=regions)
+            )
+        return Visibility(condition, is_staff=is_staff)
 
     def _staff_may(
         self,
@@ -170,7 +224,7 @@ class CaseActor:
         center: ServiceCenter | None,
     ) -> bool:
         return any(
-            action in STAFF_ACTIONS[role]
+            action in STAFF_ACTIONS.get(role, frozenset())
             and cover.covers(
                 department_id=department_id,
                 department_region_id=department_region_id,

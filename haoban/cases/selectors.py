@@ -19,7 +19,7 @@ from django.http import Http404
 from haoban.accounts.access import UserLike
 from haoban.domain.clock import Light
 
-from .access import case_visibility, get_case_for
+from .access import CaseActor, case_visibility, get_case_for
 from .models import Case, CaseEvent, CaseMaterial, Notice
 
 # Red first, then yellow, then green; cases without a light (closed or not yet timed) last.
@@ -76,9 +76,11 @@ def urgency_ordered(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def case_list(*, user: UserLike, filters: CaseFilters | None = None) -> QuerySet[Case]:
+def case_list(
+    *, user: UserLike, filters: CaseFilters | None = None, actor: CaseActor | None = None
+) -> QuerySet[Case]:
     """The cases ``user`` sees, filtered; staff by urgency, applicants newest first."""
-    visibility = case_visibility(user)
+    visibility = case_visibility(user, actor=actor)
     cases = visibility.apply(Case.objects.select_related(*LIST_RELATED))
     cases = _filtered(cases, filters or CaseFilters())
     if visibility.is_staff:
@@ -106,9 +108,9 @@ def detail_queryset() -> QuerySet[Case]:
     )
 
 
-def case_detail(*, user: UserLike, number: str) -> Case:
+def case_detail(*, user: UserLike, number: str, actor: CaseActor | None = None) -> Case:
     """The case ``number`` with its events, notices and materials; 404 outside ``user``'s scope."""
-    return get_case_for(user, number, queryset=detail_queryset())
+    return get_case_for(user, number, queryset=detail_queryset(), actor=actor)
 
 
 def notice_for(*, user: UserLike, number: str, notice_uuid: uuid.UUID) -> Notice:

@@ -48,9 +48,19 @@ TRUSTED_ONLY = "occurred_at 仅限部门系统回流办件时使用"
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
+def _actor(request: Request) -> CaseActor:
+    """The caller's roles and principals, read once per request."""
+    actor: CaseActor | None = getattr(request, "_case_actor", None)
+    if actor is None:
+        actor = CaseActor.of(request.user)
+        request._case_actor = actor  # type: ignore[attr-defined]
+    return actor
+
+
 def _detail(request: Request, number: str, *, status_code: int = status.HTTP_200_OK) -> Response:
-    case = selectors.case_detail(user=request.user, number=number)
-    data = s.CaseDetailOutputSerializer(case, context={"actor": CaseActor.of(request.user)}).data
+    actor = _actor(request)
+    case = selectors.case_detail(user=request.user, number=number, actor=actor)
+    data = s.CaseDetailOutputSerializer(case, context={"actor": actor}).data
     return Response(data, status=status_code)
 
 
@@ -197,7 +207,7 @@ class CaseListApi(APIView):
         responses={200: s.CaseListOutputSerializer(many=True), 400: ERROR_400, 403: ERROR_403},
     )
     def get(self, request: Request) -> Response:
-        cases = selectors.case_list(user=request.user, filters=_filters(request))
+        cases = selectors.case_list(user=request.user, filters=_filters(request), actor=_actor(request))
         paginator = StandardPagination()
         page = paginator.paginate_queryset(cases, request, view=self)
         return paginator.get_paginated_response(s.CaseListOutputSerializer(page, many=True).data)
@@ -301,7 +311,7 @@ class CaseSubmitApi(APIView):
         if version is None:
             raise exceptions.ValidationError({"item": [f"未找到实施编码为 {data['item']} 的现行事项"]})
         applicant = _submit_applicant(request, data.get("applicant"))
-        actor = CaseActor.of(request.user)
+        actor = _actor(request)
         center = None
         if data.get("service_center") is not None:
             center = ServiceCenter.objects.filter(uuid=data["service_center"]).first()
@@ -359,12 +369,14 @@ class _CaseActionApi(APIView):
 
     @idempotent
     def post(self, request: Request, number: str) -> Response:
+        actor = _actor(request)
         case = get_case_for(
             request.user,
             number,
             queryset=Case.objects.select_related("department", "service_center", "item_version"),
+            actor=actor,
         )
-        if not CaseActor.of(request.user).may(case, self.action):
+        if not actor.may(case, self.action):
             raise exceptions.PermissionDenied(f"您没有对该办件执行“{self.action.label}”的权限。")
         body, files = _request_body(request)
         data = parse_input(self.input_serializer, body)
