@@ -292,3 +292,24 @@ def test_agent_applies_for_the_principal_and_sees_the_case(version: Any) -> None
     principal_client = Client()
     principal_client.force_login(principal.user)
     assert principal_client.get(f"/my/cases/{case.number}/").status_code == 200
+
+
+def test_navigation_links_my_cases_for_applicants_and_the_workbench_for_staff(client) -> None:
+    from haoban.accounts.models import StaffAssignment, StaffRole, User
+
+    applicant = User.objects.create_user("nav-applicant", password="pw-Haoban-2026")
+    client.force_login(applicant)
+    page = client.get("/").content.decode()
+    assert '<a href="/my/cases/">我的办件</a>' in page
+    assert '<a href="/workbench/">工作台</a>' not in page
+
+    staff = User.objects.create_user("nav-staff", password="pw-Haoban-2026")
+    StaffAssignment.objects.create(user=staff, role=StaffRole.AUDITOR)
+    client.force_login(staff)
+    page = client.get("/").content.decode()
+    assert '<a href="/workbench/">工作台</a>' in page
+
+    client.logout()
+    page = client.get("/").content.decode()
+    assert "我的办件" not in page
+    assert '<a href="/accounts/login/">登录</a>' in page
