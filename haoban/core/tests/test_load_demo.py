@@ -361,3 +361,11 @@ def test_unclaimed_items_are_left_for_the_claiming_workflow(demo: dict[str, Any]
     )
     claimed = _item("food_license_city")
     assert claimed.claimed_by is not None and claimed.claimed_by.username == "catalog"
+
+
+def test_demo_forms_keep_their_field_order_on_every_database(demo: dict[str, Any]) -> None:
+    # PostgreSQL's jsonb sorts object keys; the x-order list keeps the order the form was written in.
+    from haoban.catalog.selectors import form_fields
+
+    keys = [f["name"] for f in form_fields(_current("birth_registration").form_schema)]
+    assert keys[:3] == ["applicant_name", "id_number", "phone"]

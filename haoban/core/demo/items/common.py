@@ -199,13 +199,17 @@ def date(key: str, title: str) -> Field:
 
 
 def form(title: str, required: list[Field], optional: list[Field] | None = None) -> Content:
-    """A small application form: an object whose ``required`` fields are listed, with Chinese titles."""
+    """A small application form: an object whose ``required`` fields are listed, with Chinese titles.
+
+    ``x-order`` keeps the fields in the order written here: PostgreSQL's jsonb does not keep key order.
+    """
     fields = [*required, *(optional or [])]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": title,
         "type": "object",
         "properties": dict(fields),
+        "x-order": [key for key, _ in fields],
         "required": [key for key, _ in required],
         "additionalProperties": False,
     }
