@@ -64,6 +64,9 @@ def enqueue_case_webhooks(*, case_event: CaseEvent) -> list[OutboxMessage]:
     )
     if case_event.integration_client:
         clients = clients.exclude(client_id=case_event.integration_client)
+    targets = list(clients.order_by("pk"))
+    if not targets:  # the common case on the write path: one query, nothing to enqueue
+        return []
     already = set(
         OutboxMessage.objects.filter(topic=WEBHOOK_TOPIC, payload__event_id=case_event.pk).values_list(
             "payload__client", flat=True
@@ -74,7 +77,7 @@ def enqueue_case_webhooks(*, case_event: CaseEvent) -> list[OutboxMessage]:
         outbox_enqueue(
             topic=WEBHOOK_TOPIC, payload={"client": client.pk, "event_id": case_event.pk, "body": body}
         )
-        for client in clients.order_by("pk")
+        for client in targets
         if client.pk not in already
     ]
 

@@ -137,12 +137,16 @@ def actor_role(case: Case, actor: AbstractBaseUser | None, *, on: dt.date) -> st
 
 
 def enqueue_event_effects(event: CaseEvent) -> None:
-    """Outbox messages of an event: its notice (if any), and the applicant's notification."""
+    """Outbox messages of an event: its notice (if any), the applicant's notification, and the webhooks of
+    the department's systems (回流, seed Art. 29) — whoever recorded the event."""
+    from haoban.integration.webhooks import enqueue_case_webhooks  # the integration app builds on cases
+
     kind = NOTICE_KINDS.get(event.action)
     if kind is not None:
         outbox_enqueue(topic=NOTICE_TOPIC, payload={"event_id": event.pk, "kind": str(kind)})
     # Every event is on the applicant's timeline, so every one is notified.
     outbox_enqueue(topic=NOTIFY_TOPIC, payload={"event_id": event.pk})
+    enqueue_case_webhooks(case_event=event)
 
 
 @dataclass

@@ -177,3 +177,15 @@ def test_a_client_revoked_after_enqueueing_gets_nothing(receiver, event):
     process_outbox(now=timezone.now())
     message.refresh_from_db()
     assert (message.status, receiver.requests) == (OutboxMessage.Status.DONE, [])
+
+
+def test_events_recorded_by_staff_notify_the_department_systems(department):
+    # given: a department system with a webhook URL
+    issued = _client(department, "http://127.0.0.1:9/hook")
+    # when: a case of that department is submitted through the services (no integration client involved)
+    case = submit_case(version=make_case_version(department=department))
+    # then: its submit event is queued for the department system, once
+    messages = OutboxMessage.objects.filter(topic=WEBHOOK_TOPIC)
+    assert [(m.payload["client"], m.payload["event_id"]) for m in messages] == [
+        (issued.client.pk, case.events.get().pk)
+    ]
