@@ -151,7 +151,7 @@ class SuspendForm(ActionForm):
         label="特别程序", choices=[("", "请选择"), *list(SPECIAL_PROCEDURES.items())], required=False
     )
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    expected_days = forms.IntegerField(label="预计所需天数", required=False, min_value=1)
+    expected_days = forms.IntegerField(label="预计所需工作日数", min_value=1)
 
 
 class ResumeForm(ActionForm):

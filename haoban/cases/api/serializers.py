@@ -334,7 +334,9 @@ class CaseSuspendInputSerializer(serializers.Serializer):
         "quarantine 检疫，appraisal 鉴定，expert_review 专家评审。"
     )
     reason = serializers.CharField(allow_blank=True, help_text="启动特别程序的理由。")
-    expected_days = serializers.IntegerField(required=False, allow_null=True, help_text="预计所需工作日数。")
+    expected_days = serializers.IntegerField(
+        min_value=1, help_text="预计所需工作日数（第四十五条：须书面告知申请人）。"
+    )
     occurred_at = _occurred_at()
 
 

@@ -519,7 +519,7 @@ class CaseSuspendApi(_CaseActionApi):
             at=at,
             procedure=data["procedure"],
             reason=data["reason"],
-            expected_days=data.get("expected_days"),
+            expected_days=data["expected_days"],
         )
 
 

@@ -338,9 +338,13 @@ def case_suspend(
     at: dt.datetime | None = None,
     procedure: str,
     reason: str,
-    expected_days: int | None = None,
+    expected_days: int,
 ) -> Case:
-    """特别程序开始 (特别程序告知书): the clock stops until ``case_resume`` (Art. 45)."""
+    """特别程序开始 (特别程序告知书): the clock stops until ``case_resume`` (Art. 45).
+
+    Art. 45 obliges the office to tell the applicant in writing the time the procedure needs, so
+    ``expected_days`` (working days) is required: the 特别程序告知书 states it.
+    """
     with transaction.atomic():
         t = begin(case, CaseAction.SUSPEND, at=at)
         errors: Errors = {}
@@ -348,8 +352,8 @@ def case_suspend(
             add_error(errors, "procedure", "特别程序只能是听证、招标、拍卖、检验、检测、检疫、鉴定或专家评审")
         if not _text(reason):
             add_error(errors, "reason", "请填写启动特别程序的理由")
-        if expected_days is not None and (not isinstance(expected_days, int) or expected_days < 1):
-            add_error(errors, "expected_days", "预计所需时间应为正整数")
+        if not isinstance(expected_days, int) or isinstance(expected_days, bool) or expected_days < 1:
+            add_error(errors, "expected_days", "请填写特别程序预计所需的工作日数（正整数，须书面告知申请人）")
         raise_errors(errors)
         t.finish(
             actor=actor,

@@ -191,7 +191,9 @@ def case_in_status(
     if status == "in_review":
         return case
     if status == "suspended":
-        return services.case_suspend(case=case, actor=clerk, at=at, procedure="inspection", reason="现场核查")
+        return services.case_suspend(
+            case=case, actor=clerk, at=at, procedure="inspection", reason="现场核查", expected_days=5
+        )
     if status == "denied":
         return services.case_deny(case=case, actor=clerk, at=at, reason="经营场所不符合要求")
     case = approve(case, at)

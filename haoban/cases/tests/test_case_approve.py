@@ -118,7 +118,7 @@ def test_a_suspended_case_must_resume_before_the_decision() -> None:
 
     case = accept(submit_case(at=at(2026, 10, 12, 9)), at(2026, 10, 12, 10))
     head = make_staff("department_head", case.department)
-    case = case_suspend(case=case, actor=head, procedure="appraisal", reason="鉴定")
+    case = case_suspend(case=case, actor=head, procedure="appraisal", reason="鉴定", expected_days=10)
     before = snapshot(case)
 
     with pytest.raises(CaseConflict) as raised:

@@ -125,7 +125,7 @@ def test_extending_a_suspended_case_is_a_conflict() -> None:
 
     case = _accepted()
     head = make_staff("department_head", case.department)
-    case = case_suspend(case=case, actor=head, procedure="hearing", reason="听证")
+    case = case_suspend(case=case, actor=head, procedure="hearing", reason="听证", expected_days=5)
     before = snapshot(case)
 
     with pytest.raises(CaseConflict) as raised:

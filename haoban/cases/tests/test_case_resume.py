@@ -33,12 +33,22 @@ def test_several_suspensions_move_both_due_dates_by_their_working_days() -> None
 
     # when: 12 → 14 Oct (2 working days), then 19 → 22 Oct (3 working days)
     case = case_suspend(
-        case=case, actor=reviewer, at=at(2026, 10, 12, 9), procedure="inspection", reason="检验"
+        case=case,
+        actor=reviewer,
+        at=at(2026, 10, 12, 9),
+        procedure="inspection",
+        reason="检验",
+        expected_days=5,
     )
     case = case_resume(case=case, actor=reviewer, at=at(2026, 10, 14, 9))
     after_first = (case.legal_due_date, case.promised_due_date)
     case = case_suspend(
-        case=case, actor=reviewer, at=at(2026, 10, 19, 9), procedure="expert_review", reason="评审"
+        case=case,
+        actor=reviewer,
+        at=at(2026, 10, 19, 9),
+        procedure="expert_review",
+        reason="评审",
+        expected_days=5,
     )
     mark = outbox_mark()
     case = case_resume(case=case, actor=reviewer, at=at(2026, 10, 22, 9))

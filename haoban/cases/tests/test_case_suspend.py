@@ -75,7 +75,7 @@ def test_unknown_procedure_and_missing_reason_are_refused() -> None:
     assert raised.value.message_dict == {
         "procedure": ["特别程序只能是听证、招标、拍卖、检验、检测、检疫、鉴定或专家评审"],
         "reason": ["请填写启动特别程序的理由"],
-        "expected_days": ["预计所需时间应为正整数"],
+        "expected_days": ["请填写特别程序预计所需的工作日数（正整数，须书面告知申请人）"],
     }
     assert snapshot(case) == before
 
@@ -86,7 +86,11 @@ def test_a_case_not_yet_accepted_cannot_be_suspended() -> None:
 
     with pytest.raises(CaseConflict) as raised:
         case_suspend(
-            case=case, actor=make_staff("reviewer", case.department), procedure="hearing", reason="听证"
+            case=case,
+            actor=make_staff("reviewer", case.department),
+            procedure="hearing",
+            reason="听证",
+            expected_days=5,
         )
 
     assert raised.value.message == "办件状态为“已申请待受理”，不能执行“特别程序开始”"
