@@ -13,7 +13,7 @@ import json
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -28,7 +28,8 @@ from haoban.accounts.access import has_role
 from haoban.accounts.models import ApplicantProfile, StaffRole
 from haoban.cases import selectors, services
 from haoban.cases.access import CaseActor, get_case_for
-from haoban.cases.materials import MaterialUpload, private_path
+from haoban.cases.documents import notice_file_response
+from haoban.cases.materials import MaterialUpload
 from haoban.cases.models import Case
 from haoban.catalog.models import MaterialRequirement, ServiceItemVersion
 from haoban.catalog.selectors import current_version
@@ -243,21 +244,7 @@ class CaseNoticePdfApi(APIView):
     )
     def get(self, request: Request, number: str, notice_id: Any) -> FileResponse:
         notice = selectors.notice_for(user=request.user, number=number, notice_uuid=notice_id)
-        try:
-            path = private_path(notice.storage_path)
-        except ValueError:
-            raise Http404("文书文件不存在") from None
-        if not path.is_file():
-            raise Http404("文书文件不存在")
-        response = FileResponse(
-            open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
-            as_attachment=True,
-            filename=f"{notice.get_kind_display()}-{notice.case.number}.pdf",
-            content_type="application/pdf",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return notice_file_response(notice, as_attachment=True)
 
 
 # --- submit ---------------------------------------------------------------------------------------------
