@@ -19,13 +19,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from haoban.core.pdf import cjk_paragraph_style, qr_png_bytes, register_cjk_font
+from haoban.core.pdf import TABLE_GRID, cjk_paragraph_style, cjk_table_style, qr_png_bytes, register_cjk_font
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
-GRID = colors.HexColor("#9aa5ab")
-HEAD_BG = colors.HexColor("#eef1f3")
+GRID = TABLE_GRID
+
 BRAND = colors.HexColor("#b3261e")
 
 
@@ -60,18 +60,7 @@ def _or_dash(value: Any) -> str:
 def _kv_table(rows: Sequence[tuple[str, Any]], s: _Styles) -> Table:
     data = [[_p(k, s.head), _p(_or_dash(v), s.cell)] for k, v in rows]
     table = Table(data, colWidths=[32 * mm, CONTENT_WIDTH - 32 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-                ("BACKGROUND", (0, 0), (0, -1), HEAD_BG),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), register_cjk_font()),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+    table.setStyle(cjk_table_style(head="column"))
     return table
 
 
@@ -81,18 +70,7 @@ def _grid_table(
     data = [[_p(h, s.head) for h in header]] + [[_p(_or_dash(c), s.cell) for c in row] for row in rows]
     scale = CONTENT_WIDTH / sum(widths)
     table = Table(data, colWidths=[w * scale for w in widths], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-                ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), register_cjk_font()),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+    table.setStyle(cjk_table_style())
     return table
 
 

@@ -34,15 +34,14 @@ from haoban.core.notices.content import (
     NoticeContent,
     NoticeKind,
 )
-from haoban.core.pdf import cjk_paragraph_style, qr_png_bytes, register_cjk_font
+from haoban.core.pdf import TABLE_GRID, cjk_paragraph_style, cjk_table_style, qr_png_bytes, register_cjk_font
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 25 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 RED = colors.HexColor("#c8102e")
 GREY = colors.HexColor("#505a5f")
-GRID = colors.HexColor("#9aa5ab")
-HEAD_BG = colors.HexColor("#eef1f3")
+GRID = TABLE_GRID
 
 LICENSING_LAW = "《中华人民共和国行政许可法》"
 
@@ -108,18 +107,7 @@ def _materials_table(materials: Sequence[MaterialDefect], s: _Styles) -> Table:
         for i, m in enumerate(materials, start=1)
     ]
     table = Table(rows, colWidths=[13 * mm, 50 * mm, CONTENT_WIDTH - 63 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.6, GRID),
-                ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), register_cjk_font()),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
+    table.setStyle(cjk_table_style(grid_width=0.6, padding=4))
     return table
 
 
