@@ -299,6 +299,11 @@ class ServiceItemVersion(BaseModel):
     complaint_phone = models.CharField("监督投诉电话", max_length=60, blank=True)
     # --- 收费 ---
     charges_fee = models.BooleanField("是否收费", default=False)
+    pay_before_release = models.BooleanField(
+        "先缴费后领证",
+        default=False,
+        help_text="收费事项：缴费通知单缴清之前不送达审批结果（窗口领取、邮寄、电子送达均不可）。",
+    )
     # --- 审批结果 ---
     result_name = models.CharField("审批结果名称", max_length=200, blank=True)
     result_type = models.CharField(

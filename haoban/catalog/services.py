@@ -71,6 +71,7 @@ CONTENT_FIELDS: tuple[str, ...] = (
     "consultation_phone",
     "complaint_phone",
     "charges_fee",
+    "pay_before_release",
     "result_name",
     "result_type",
     "license_type",
@@ -176,6 +177,8 @@ def _content_errors(
         add("fees", "收费事项须列出收费项目")
     if not content.get("charges_fee") and fees:
         add("charges_fee", "列出了收费项目，但“是否收费”为否")
+    if content.get("pay_before_release") and not content.get("charges_fee"):
+        add("pay_before_release", "不收费的事项不能设为“先缴费后领证”")
     tags = content.get("service_tags", [])
     unknown = [t for t in tags if t not in ServiceTagCode.values]
     if unknown:

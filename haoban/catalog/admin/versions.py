@@ -140,7 +140,7 @@ class ServiceItemVersionAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("收费", {"fields": ("charges_fee",)}),
+        ("收费", {"fields": ("charges_fee", "pay_before_release")}),
         ("审批结果", {"fields": ("result_name", "result_type", ("license_type", "license_type_code"))}),
         ("申请表单与特色服务", {"fields": ("form_schema", "service_tags")}),
     )

@@ -135,6 +135,7 @@ _EXAMPLE_ITEM: dict[str, Any] = {
     "consultation_phone": "0594-2222222",
     "complaint_phone": "12345",
     "charges_fee": False,
+    "pay_before_release": False,
     "result_name": "食品经营许可证",
     "result_type": "licence",
     "license_type": "食品经营许可证",

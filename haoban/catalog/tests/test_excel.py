@@ -539,3 +539,23 @@ def test_amounts_keep_their_value() -> None:
     report = excel.import_excel(export_bytes())
     assert report.unchanged == 1
     assert version_content(version)["fees"][0]["amount"] == Decimal("1234567.89")
+
+
+def test_pay_before_release_travels_through_the_workbook() -> None:
+    # given: a fee-charging item whose result is held until paid (先缴费后领证)
+    version = make_item(
+        charges_fee=True, pay_before_release=True, fees=[{"name": "工本费", "amount": "10.00"}]
+    )
+    data = export_bytes()
+    assert read_rows(data, "事项")[0]["先缴费后领证"] == "是"
+
+    # when: the same workbook is imported, then with the flag turned off
+    assert excel.import_excel(data).unchanged == 1
+    excel.import_excel(edit(data, "事项", 2, "先缴费后领证", "否"), publish=True)
+
+    # then
+    assert version_content(version)["pay_before_release"] is True
+    assert (
+        ServiceItemVersion.objects.filter(item=version.item).order_by("-number")[0].pay_before_release
+        is False
+    )

@@ -221,6 +221,11 @@ CASES: list[tuple[str, dict[str, Any], dict[str, list[str]]]] = [
         {"fees": [{"name": "工本费", "amount": "10"}]},
         {"charges_fee": ["列出了收费项目，但“是否收费”为否"]},
     ),
+    (
+        "pay before release without fee",
+        {"pay_before_release": True},
+        {"pay_before_release": ["不收费的事项不能设为“先缴费后领证”"]},
+    ),
     ("unknown tag", {"service_tags": ["once", "fast"]}, {"service_tags": ["未知的特色服务标签：fast"]}),
     (
         "handling code length",
