@@ -412,6 +412,15 @@ class ProcessStep(_VersionChild):
     )
     name = models.CharField("环节名称", max_length=60, help_text="受理、审查、决定、制证、送达等。")
     role = models.CharField("办理角色", max_length=20, choices=Role.choices)
+    department = models.ForeignKey(
+        Department,
+        verbose_name="承办部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="办理本环节的部门（统一社会信用代码）；留空为事项的实施主体。",
+    )
     time_amount = models.PositiveIntegerField("环节时限", default=1)
     time_unit = models.CharField(
         "时限单位", max_length=12, choices=TimeUnitChoice.choices, default=TimeUnitChoice.WORKDAY

@@ -101,7 +101,7 @@ CHILD_FIELDS: dict[str, tuple[str, ...]] = {
         "sample",
         "notes",
     ),
-    "steps": ("name", "role", "time_amount", "time_unit", "description"),
+    "steps": ("name", "role", "department", "time_amount", "time_unit", "description"),
     "fees": ("name", "basis", "standard", "amount"),
     "handling_items": ("code", "name"),
 }
@@ -195,6 +195,28 @@ def _content_errors(
     return errors
 
 
+def _resolve_step_department(row: dict[str, Any], error_key: str, errors: dict[str, list[str]]) -> bool:
+    """A step's 承办部门 travels as the department's USCC (None, "" or absent: the item's implementing body);
+    replace it by the department in ``row``. False (with an error) when no department has that code."""
+    value = row.pop("department", None)
+    if isinstance(value, Department) or value in (None, ""):
+        row["department"] = value or None
+        return True
+    department = Department.objects.filter(uscc=str(value).strip()).first()
+    if department is None:
+        errors.setdefault(error_key, []).append(f"未找到统一社会信用代码为 {value} 的部门")
+        return False
+    row["department"] = department
+    return True
+
+
+def _child_value(row: models.Model, name: str) -> Any:
+    if name == "department":  # ProcessStep.department, as its USCC (the form the services accept)
+        department = getattr(row, name)
+        return department.uscc if department is not None else None
+    return getattr(row, name)
+
+
 def _validate_children(
     content: Mapping[str, Any], errors: dict[str, list[str]]
 ) -> dict[str, list[models.Model]]:
@@ -209,6 +231,9 @@ def _validate_children(
             unknown = set(row) - set(CHILD_FIELDS[key])
             if unknown:
                 errors.setdefault(f"{key}[{index}]", []).append(f"未知字段：{'、'.join(sorted(unknown))}")
+                continue
+            row = dict(row)
+            if key == "steps" and not _resolve_step_department(row, f"{key}[{index}].department", errors):
                 continue
             instance = model(order=index, **row)
             try:
@@ -378,7 +403,7 @@ def version_content(version: ServiceItemVersion) -> dict[str, Any]:
     content: dict[str, Any] = {f: getattr(version, f) for f in CONTENT_FIELDS}
     for key, fields in CHILD_FIELDS.items():
         rows = CHILD_MODELS[key]._default_manager.filter(version=version).order_by("order", "id")
-        content[key] = [{f: getattr(row, f) for f in fields} for row in rows]
+        content[key] = [{f: _child_value(row, f) for f in fields} for row in rows]
     content["service_tags"] = sorted(version.service_tags.values_list("code", flat=True))
     return content
 

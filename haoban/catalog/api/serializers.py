@@ -146,6 +146,14 @@ class ItemProcessStepInputSerializer(serializers.Serializer):
         choices=ProcessStep.Role.choices,
         help_text="办理角色：window_clerk 窗口受理人员，reviewer 审查人员，department_head 部门负责人，center_admin 中心管理人员。",
     )
+    department = serializers.CharField(
+        max_length=18,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="承办部门的统一社会信用代码；留空（null）为事项的实施主体。办件进入本环节后，"
+        "由持有本环节办理角色、负责该部门的工作人员办理。",
+    )
     time_amount = serializers.IntegerField(
         min_value=0, required=False, default=1, help_text="环节时限（数量）。"
     )
@@ -159,7 +167,12 @@ class ItemProcessStepInputSerializer(serializers.Serializer):
 
 
 class ItemProcessStepOutputSerializer(ItemProcessStepInputSerializer):
-    pass
+    department = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="uscc",
+        read_only=True,
+        allow_null=True,
+        help_text="承办部门的统一社会信用代码；null 为事项的实施主体。",
+    )
 
 
 class ItemFeeInputSerializer(serializers.Serializer):

@@ -66,7 +66,14 @@ def test_put_replaces_the_whole_content() -> None:
     stored = version_content(ServiceItemVersion.objects.get(pk=draft.pk))
     assert stored["name"] == "新名称"
     assert stored["steps"] == [
-        {"name": "受理", "role": "window_clerk", "time_amount": 1, "time_unit": "workday", "description": ""}
+        {
+            "name": "受理",
+            "role": "window_clerk",
+            "department": None,
+            "time_amount": 1,
+            "time_unit": "workday",
+            "description": "",
+        }
     ]
     assert (stored["charges_fee"], stored["fees"], stored["service_tags"], stored["conditions"]) == (
         False,
