@@ -18,7 +18,13 @@ from haoban.domain.workflow import CaseAction, CaseStatus
 from haoban.organization.models import Department, Region, ServiceCenter
 
 STATUS_CHOICES = [(s.value, s.label) for s in CaseStatus]
-ACTION_CHOICES = [(a.value, a.label) for a in CaseAction] + [("deemed_accept", "视为受理")]
+# Besides the glossary's actions, two recorded event kinds that are not transitions of the status machine:
+# ``deemed_accept`` (the tick's 视为受理) and ``forward`` (流转: the case moves to the next process step
+# inside 审查中, status unchanged; docs/workflow.md "环节").
+ACTION_CHOICES = [(a.value, a.label) for a in CaseAction] + [
+    ("deemed_accept", "视为受理"),
+    ("forward", "流转"),
+]
 LIGHT_CHOICES = [(Light.GREEN.value, "绿灯"), (Light.YELLOW.value, "黄灯"), (Light.RED.value, "红灯")]
 
 
@@ -92,6 +98,12 @@ class Case(BaseModel):
         related_name="+",
     )
     step_due_date = models.DateField("环节到期日", null=True, blank=True)
+    step_alerted_on = models.DateField(
+        "环节逾期提醒日期",
+        null=True,
+        blank=True,
+        help_text="当前环节逾期后已提醒该环节工作人员的日期（每个环节只提醒一次，进入新环节时清空）。",
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="当前承办人",

@@ -37,6 +37,11 @@ CLOCK_FIELDS = (
 )
 
 
+# Recorded events outside the status machine that do not touch the clock: ``forward`` (流转) moves the case
+# between process steps inside 审查中 and has its own step due date, not a legal one.
+CLOCKLESS_EVENTS = frozenset({"forward"})
+
+
 def clock_event(event: CaseEvent) -> ClockEvent:
     kind = parse_event_kind(event.action)
     amount = event.amount if kind is CaseAction.EXTEND else None
@@ -47,7 +52,7 @@ def clock_for(case: Case, events: Iterable[CaseEvent], *, today: dt.date) -> Cas
     version = case.item_version
     return compute_case_clock(
         get_work_calendar(today=today),
-        events=[clock_event(e) for e in events],
+        events=[clock_event(e) for e in events if e.action not in CLOCKLESS_EVENTS],
         legal_limit=TimeLimit(version.legal_limit_amount, TimeUnit(version.legal_limit_unit)),
         promised_limit=TimeLimit(version.promised_limit_amount, TimeUnit(version.promised_limit_unit)),
         default_extension=version.extension_amount,
