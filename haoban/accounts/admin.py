@@ -17,6 +17,8 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from haoban.core.audit import AuditAction, AuditedChangeViewMixin
+
 from .models import AgentAuthorization, ApplicantProfile, StaffAssignment, User
 from .services import agent_authorize, agent_revoke, staff_assign, staff_unassign
 
@@ -123,7 +125,9 @@ class StaffAssignmentInline(_ReadOnlyInline):
 
 
 @admin.register(User)
-class HaobanUserAdmin(UserAdmin):
+class HaobanUserAdmin(AuditedChangeViewMixin, UserAdmin):
+    audit_action = AuditAction.USER_READ
+    audit_object_type = "accounts.User"
     list_display = ("username", "display_name", "real_name_level", "is_staff", "is_active")
     list_filter = ("real_name_level", "is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("username", "display_name", "email")
@@ -135,8 +139,12 @@ class HaobanUserAdmin(UserAdmin):
 
 
 @admin.register(ApplicantProfile)
-class ApplicantProfileAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Read-only: applicants register themselves (or at a window, through ``applicant_register``)."""
+class ApplicantProfileAdmin(AuditedChangeViewMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only: applicants register themselves (or at a window, through ``applicant_register``). Opening
+    one shows the full 公民身份号码 and phone, so each opening is audit-logged."""
+
+    audit_action = AuditAction.PROFILE_READ
+    audit_object_type = "accounts.ApplicantProfile"
 
     list_display = ("name", "kind", "masked_identifier", "user", "masked_phone", "created_at")
     list_filter = ("kind",)

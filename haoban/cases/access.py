@@ -234,6 +234,14 @@ class CaseActor:
             for role, cover in self.coverage.items()
         )
 
+    def viewing_roles(self, case: Case) -> list[str]:
+        """The staff roles through which this user sees ``case``, sorted (empty: not as staff)."""
+        return sorted(role for role in self.coverage if role in CASE_VIEWER_ROLES and self.holds(case, role))
+
+    def reads_as_staff(self, case: Case) -> bool:
+        """Whether reading ``case`` is a staff read (audit-logged): not one of the user's own cases."""
+        return case.applicant_id not in self.principals
+
     def may(self, case: Case, action: CaseAction) -> bool:
         """Whether the user's roles allow ``action`` on ``case`` (not whether its status does)."""
         if action in APPLICANT_ACTIONS and case.applicant_id in self.principals:
@@ -242,6 +250,17 @@ class CaseActor:
             return False
         return self._staff_may(
             action,
+            department_id=case.department_id,
+            department_region_id=case.department.region_id,
+            region_id=case.region_id,
+            center=case.service_center,
+        )
+
+    def holds(self, case: Case, role: str) -> bool:
+        """Whether the user holds the staff ``role`` with a scope covering ``case`` (e.g. the 部门负责人 who
+        may approve a refund, docs/payments.md)."""
+        cover = self.coverage.get(role)
+        return cover is not None and cover.covers(
             department_id=case.department_id,
             department_region_id=case.department.region_id,
             region_id=case.region_id,

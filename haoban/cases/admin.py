@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from haoban.core.audit import AuditAction, AuditedChangeViewMixin
+
 from .models import Case, CaseEvent, CaseMaterial, NegativeDecision, Notice, PostVerificationTask
 
 
@@ -43,7 +45,14 @@ class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CaseAdmin(AuditedChangeViewMixin, ReadOnlyMixin, admin.ModelAdmin):
+    audit_action = AuditAction.CASE_READ
+    audit_object_type = "cases.Case"
+
+    def audit_object_id(self, pk: str) -> str:
+        # Logged by case number, like the workbench and the API.
+        return Case.objects.filter(pk=pk).values_list("number", flat=True).first() or pk
+
     list_display = [
         "number",
         "item_version",

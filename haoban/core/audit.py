@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.admin.utils import unquote
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -40,6 +41,7 @@ class AuditAction:
     MATERIAL_DOWNLOAD = "material.download"
     NOTICE_DOWNLOAD = "notice.download"
     PROFILE_READ = "profile.read"
+    USER_READ = "user.read"
 
 
 def _json_safe(value: Any, path: str = "details") -> None:
@@ -221,3 +223,49 @@ def audit_verify(*, chunk_size: int = 2000) -> VerifyResult:
             f"链头为第 {head.sequence} 条，日志最后一条是第 {count} 条（末尾记录被删除或链头被改动）",
         )
     return VerifyResult(True, count, count, expected_prev)
+
+
+def audit_staff_read(
+    request: HttpRequest,
+    *,
+    action: str,
+    roles: Iterable[str],
+    object_type: str,
+    object_id: str,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Log that the signed-in staff member of ``request`` read a full record through ``roles``."""
+    return audit_record(
+        action=action,
+        actor=request.user,
+        actor_role=role_label(request.user, roles),
+        object_type=object_type,
+        object_id=object_id,
+        details=details,
+        request=request,
+    )
+
+
+class AuditedChangeViewMixin:
+    """For a ``ModelAdmin``: log every successful GET of an object's change (or read-only) page, which shows
+    the full record. Set ``audit_action`` and ``audit_object_type``; the object id is its primary key."""
+
+    audit_action = ""
+    audit_object_type = ""
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        if request.method == "GET" and response.status_code == 200:
+            audit_staff_read(
+                request,
+                action=self.audit_action,
+                roles=["admin_site"],
+                object_type=self.audit_object_type,
+                object_id=self.audit_object_id(unquote(object_id)),
+            )
+        return response
+
+    def audit_object_id(self, pk: str) -> str:
+        return pk

@@ -25,6 +25,7 @@ from haoban.accounts.access import staff_scope
 from haoban.accounts.models import StaffRole
 from haoban.cases import services
 from haoban.cases.access import CASE_VIEWER_ROLES, actions_for
+from haoban.cases.audit import audit_case_read, audit_material_download, audit_notice_download
 from haoban.cases.documents import notice_file_response
 from haoban.cases.materials import material_file_response
 from haoban.cases.models import Case, CaseMaterial, NegativeDecision
@@ -156,6 +157,7 @@ def _case_page(
 @staff_required
 def case_page(request: HttpRequest, number: str) -> HttpResponse:
     case = case_detail(user=request.user, number=number)
+    audit_case_read(request, case, roles=request.staff_scope.roles)  # type: ignore[attr-defined]
     return _case_page(request, case)
 
 
@@ -194,6 +196,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
 @staff_required
 def case_notice(request: HttpRequest, number: str, notice_uuid: uuid.UUID) -> HttpResponse:
     notice = notice_for(user=request.user, number=number, notice_uuid=notice_uuid)
+    audit_notice_download(request, notice, roles=request.staff_scope.roles)  # type: ignore[attr-defined]
     return notice_file_response(notice, as_attachment="preview" not in request.GET)
 
 
@@ -205,6 +208,7 @@ def case_material(request: HttpRequest, number: str, material_uuid: uuid.UUID) -
     )
     if material is None:
         raise Http404("未找到该材料。")
+    audit_material_download(request, material, roles=request.staff_scope.roles)  # type: ignore[attr-defined]
     return material_file_response(material)
 
 

@@ -28,6 +28,7 @@ from haoban.accounts.access import has_role
 from haoban.accounts.models import ApplicantProfile, StaffRole
 from haoban.cases import selectors, services
 from haoban.cases.access import CaseActor, get_case_for
+from haoban.cases.audit import audit_case_read, audit_notice_download
 from haoban.cases.documents import notice_file_response
 from haoban.cases.materials import MaterialUpload
 from haoban.cases.models import Case
@@ -225,7 +226,11 @@ class CaseDetailApi(APIView):
         responses={200: s.CaseDetailOutputSerializer, 403: ERROR_403, 404: ERROR_404},
     )
     def get(self, request: Request, number: str) -> Response:
-        return _detail(request, number)
+        actor = _actor(request)
+        case = selectors.case_detail(user=request.user, number=number, actor=actor)
+        if actor.reads_as_staff(case):
+            audit_case_read(request, case, roles=actor.viewing_roles(case))
+        return Response(s.CaseDetailOutputSerializer(case, context={"actor": actor}).data)
 
 
 class CaseNoticePdfApi(APIView):
@@ -244,6 +249,9 @@ class CaseNoticePdfApi(APIView):
     )
     def get(self, request: Request, number: str, notice_id: Any) -> FileResponse:
         notice = selectors.notice_for(user=request.user, number=number, notice_uuid=notice_id)
+        actor = _actor(request)
+        if actor.reads_as_staff(notice.case):
+            audit_notice_download(request, notice, roles=actor.viewing_roles(notice.case))
         return notice_file_response(notice, as_attachment=True)
 
 

@@ -8,6 +8,7 @@ is written.
 
 from .base import NOTICE_TOPIC, NOTIFY_TOPIC, CaseConflict, CaseServiceError, recorded_by_integration
 from .clock import case_recompute_clock
+from .steps import case_forward
 from .submission import case_number, case_submit, form_errors
 from .transitions import (
     APPROVAL_BASES,
@@ -45,6 +46,7 @@ __all__ = [
     "case_deliver",
     "case_deny",
     "case_extend",
+    "case_forward",
     "case_issue",
     "case_number",
     "case_pay",

@@ -225,23 +225,34 @@ def begin(
     case: Case, action: CaseAction, *, at: dt.datetime | None, record_as: str | None = None
 ) -> Transition:
     """Lock the case and ask the workflow whether ``action`` is allowed (call inside ``atomic``)."""
-    locked = (
-        Case.objects.select_for_update()
-        .select_related("item_version", "item", "department", "applicant")
-        .get(pk=case.pk)
-    )
+    locked = lock_case(case)
     status = CaseStatus(locked.status)
     try:
         target = next_status(status, action)
     except TransitionNotAllowed as exc:
         raise CaseConflict(str(exc)) from None
+    return recorded_event(locked, record_as or action.value, to_status=target, at=at)
+
+
+def lock_case(case: Case) -> Case:
+    """The case, row-locked for the rest of the transaction (call inside ``atomic``)."""
+    return (
+        Case.objects.select_for_update()
+        .select_related("item_version", "item", "department", "applicant")
+        .get(pk=case.pk)
+    )
+
+
+def recorded_event(locked: Case, action: str, *, to_status: CaseStatus, at: dt.datetime | None) -> Transition:
+    """A transition of the locked case recording ``action``; also for event kinds outside the status
+    machine (``forward``), whose caller has checked the status itself."""
     events = list(locked.events.order_by("sequence"))
     occurred_at = validate_at(at, events[-1] if events else None, now=timezone.now())
     return Transition(
         case=locked,
-        action=record_as or action.value,
-        from_status=status,
-        to_status=target,
+        action=action,
+        from_status=CaseStatus(locked.status),
+        to_status=to_status,
         occurred_at=occurred_at,
         events=events,
     )
@@ -250,8 +261,16 @@ def begin(
 # --- process steps -----------------------------------------------------------------------------------------
 
 
-def _steps(case: Case) -> list[ProcessStep]:
-    return list(ProcessStep.objects.filter(version=case.item_version_id).order_by("order", "id"))
+def case_steps(case: Case) -> list[ProcessStep]:
+    """The process steps of the case's pinned item version, in order."""
+    return list(
+        ProcessStep.objects.filter(version=case.item_version_id)
+        .select_related("department")
+        .order_by("order", "id")
+    )
+
+
+_steps = case_steps
 
 
 def step_due(step: ProcessStep, start: dt.date) -> dt.date:
@@ -277,9 +296,38 @@ def step_named(case: Case, names: Sequence[str]) -> ProcessStep | None:
 
 
 def move_to_step(transition: Transition, step: ProcessStep | None) -> None:
+    """Enter ``step`` (None: no step) on the transition's day; its overdue alert has not been sent yet."""
     transition.set(
-        current_step=step, step_due_date=step_due(step, transition.day) if step is not None else None
+        current_step=step,
+        step_due_date=step_due(step, transition.day) if step is not None else None,
+        step_alerted_on=None,
     )
+
+
+def step_department_id(case: Case, step: ProcessStep) -> int:
+    """The department that handles ``step`` of ``case``: the step's own, else the case's."""
+    return step.department_id if step.department_id is not None else case.department_id
+
+
+def decision_step(steps: Sequence[ProcessStep]) -> ProcessStep | None:
+    """The item's 决定 step (the first step whose name contains 决定), if it defines one."""
+    return next((step for step in steps if "决定" in step.name), None)
+
+
+# Steps reached by the decision and the result (approve → 制证, issue → 送达), never by forwarding.
+POST_DECISION_STEP_NAMES = ("制证", "发证", "送达")
+
+
+def last_forward_step(steps: Sequence[ProcessStep]) -> ProcessStep | None:
+    """The furthest step ``forward`` may reach: the 决定 step; without one, the step before the first
+    post-decision step (制证、发证、送达), else the last step."""
+    decision = decision_step(steps)
+    if decision is not None:
+        return decision
+    for index, step in enumerate(steps):
+        if any(name in step.name for name in POST_DECISION_STEP_NAMES):
+            return steps[index - 1] if index > 0 else None
+    return steps[-1] if steps else None
 
 
 def material_ids(values: Iterable[Any]) -> list[int]:
