@@ -304,4 +304,71 @@ def can_act(user: UserLike, case: Case, action: CaseAction | str) -> bool:
 
 def actions_for(user: UserLike, case: Case) -> list[CaseAction]:
     """The actions ``user`` may take on ``case`` in its current status, in the order of ``CaseAction``."""
+    # --- process steps (docs/workflow.md "环节") ---
+
+    def decision_step(self, case: Case) -> ProcessStep | None:
+        """The 决定 step of the case's item version, if the item defines one."""
+        version_id = case.item_version_id
+        if version_id not in self._decision_steps:
+            self._decision_steps[version_id] = (
+                ProcessStep.objects.filter(version_id=version_id, name__contains="决定")
+                .select_related("department")
+                .order_by("order", "id")
+                .first()
+            )
+        return self._decision_steps[version_id]
+
+    def holds_step(self, case: Case, step: ProcessStep) -> bool:
+        """Whether the user holds ``step``'s role for its department (the step's own, else the case's)."""
+        cover = self.coverage.get(step.role)
+        if cover is None:
+            return False
+        department = step.department if step.department_id is not None else case.department
+        return cover.covers(
+            department_id=department.pk,
+            department_region_id=department.region_id,
+            region_id=department.region_id,
+            center=None,
+        )
+
+    def may_forward(self, case: Case) -> bool:
+        """Whether the user may forward (流转) ``case`` now: in review, holding its current step."""
+        return (
+            case.status == CaseStatus.IN_REVIEW
+            and case.current_step is not None
+            and self.holds_step(case, case.current_step)
+        )
+
+    def my_steps(self) -> Q:
+        """The cases waiting for this user (待我办理): the current step's role is one they hold, for the
+        step's department (or the case's when the step names none); and, for window clerks, cases not
+        accepted yet (受理 is theirs) in their scope. Matches nothing for applicants."""
+        condition = Q(pk__in=[])
+        for role, cover in self.coverage.items():
+            if role not in ProcessStep.Role.values:
+                continue
+            if cover.unrestricted:
+                in_scope = Q()
+            else:
+                step_department = Q(current_step__department__in=cover.department_ids) | Q(
+                    current_step__department__region__in=cover.region_ids
+                )
+                case_department = Q(department__in=cover.department_ids) | Q(
+                    department__region__in=cover.region_ids
+                )
+                in_scope = step_department | (Q(current_step__department__isnull=True) & case_department)
+            condition |= Q(current_step__role=role) & in_scope
+            if role == StaffRole.WINDOW_CLERK:
+                receiving = (
+                    Q()
+                    if cover.unrestricted
+                    else Q(department__in=cover.department_ids)
+                    | Q(department__region__in=cover.region_ids)
+                    | Q(service_center__in=cover.center_ids)
+                    | Q(service_center__region__in=cover.region_ids)
+                    | Q(region__in=cover.region_ids)
+                )
+                condition |= Q(current_step__isnull=True, status__in=ACCEPTANCE_STATUSES) & receiving
+        return condition
+
     return CaseActor.of(user).actions_on(case)

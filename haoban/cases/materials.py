@@ -279,6 +279,20 @@ def _write_upload(file: UploadedFile, target: Path) -> None:
     os.replace(partial, target)
 
 
+def store_private_file(file: UploadedFile, *, case: Case, kind: str, content_type: str) -> tuple[str, Path]:
+    """Write an already validated ``file`` to ``<private dir>/<kind>/<case number>/<uuid><ext>``; returns
+    ``(storage_path relative to the private dir, absolute path)``. The caller deletes the file when its
+    transaction fails (see the module docstring)."""
+    relative = f"{kind}/{_case_directory_name(case)}/{uuid.uuid4().hex}{EXTENSIONS[content_type]}"
+    target = private_path(relative)
+    try:
+        _write_upload(file, target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return relative, target
+
+
 def save_case_materials(*, case: Case, uploads: Sequence[MaterialUpload], actor: Any) -> list[CaseMaterial]:
     """Store ``uploads`` as materials of ``case`` and return the new rows, in the order of ``uploads``.
 
@@ -344,10 +358,8 @@ def _store(case: Case, upload: MaterialUpload, actor: Any, written: list[Path]) 
     if upload.file is None:
         return _record_reference(case, requirement, upload.reference.strip(), actor)
     content_type, size = validate_upload(requirement, upload.file)
-    relative = f"materials/{_case_directory_name(case)}/{uuid.uuid4().hex}{EXTENSIONS[content_type]}"
-    target = private_path(relative)
+    relative, target = store_private_file(upload.file, case=case, kind="materials", content_type=content_type)
     written.append(target)
-    _write_upload(upload.file, target)
     material = CaseMaterial(
         case=case,
         requirement=requirement,
@@ -404,19 +416,30 @@ def material_file_response(material: CaseMaterial) -> FileResponse:
     material satisfied by reference, or a file missing on disk, is a 404."""
     if not material.storage_path:
         raise Http404("该材料以电子证照或共享数据提供，没有上传文件")
-    try:
-        path = private_path(material.storage_path)
-    except ValueError:
-        raise Http404("材料文件不存在") from None
-    if not path.is_file():
-        raise Http404("材料文件不存在")
     ext = EXTENSIONS.get(material.content_type, "")
-    filename = material.original_name or f"{material.requirement.name}{ext}"
+    return private_file_response(
+        material.storage_path,
+        filename=material.original_name or f"{material.requirement.name}{ext}",
+        content_type=material.content_type,
+    )
+
+
+def private_file_response(
+    storage_path: str, *, filename: str, content_type: str, as_attachment: bool = True
+) -> FileResponse:
+    """A file of the private directory (``storage_path`` relative to it), never cached, never sniffed by the
+    browser; 404 when it is missing. Access is the caller's job."""
+    try:
+        path = private_path(storage_path)
+    except ValueError:
+        raise Http404("文件不存在") from None
+    if not path.is_file():
+        raise Http404("文件不存在")
     response = FileResponse(
         open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
-        as_attachment=True,
+        as_attachment=as_attachment,
         filename=filename,
-        content_type=material.content_type or "application/octet-stream",
+        content_type=content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

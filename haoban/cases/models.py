@@ -247,6 +247,43 @@ class CaseMaterial(BaseModel):
         return self.original_name or self.reference or str(self.requirement)
 
 
+class DeliverySignature(BaseModel):
+    """领取人签名: the signature image of a window pickup (窗口领取), proof that the result was served.
+
+    Its own model rather than a :class:`CaseMaterial`: it is not an application material (no
+    ``MaterialRequirement``, no review, never superseded) but the office's record of one ``deliver``
+    event, written once with it. The file lies in the private directory like the materials.
+    """
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", "上传签名图片"
+        PAD = "pad", "签名板手写"
+
+    case = models.ForeignKey(
+        Case, verbose_name="办件", on_delete=models.PROTECT, related_name="delivery_signatures"
+    )
+    event = models.OneToOneField(
+        CaseEvent, verbose_name="送达事件", on_delete=models.PROTECT, related_name="signature"
+    )
+    recipient = models.CharField("领取人", max_length=60)
+    source = models.CharField("签名方式", max_length=10, choices=Source.choices)
+    storage_path = models.CharField("存储路径", max_length=300, help_text="相对于私有存储目录。")
+    content_type = models.CharField("图片类型", max_length=20, help_text="按内容识别：PNG 或 JPEG。")
+    size = models.PositiveIntegerField("大小（字节）")
+    sm3 = models.CharField("SM3 摘要", max_length=64)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "领取人签名"
+        verbose_name_plural = "领取人签名"
+        ordering = ["case", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.recipient} 签名"
+
+
 class Notice(BaseModel):
     """文书: a real PDF issued for a case event, with its SM3 digest and SM2 seal, verifiable by token."""
 

@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 
 from haoban.accounts.models import StaffAssignment, StaffRole, User
-from haoban.cases.models import Case
+from haoban.cases.models import Case, DeliverySignature
 from haoban.cases.services import APPROVAL_BASES, DELIVERY_METHODS, SupplementItem
+from haoban.cases.signatures import SignatureImage, signature_from_base64
 from haoban.catalog.models import MaterialRequirement, ServiceTagCode
 from haoban.core.notices.content import SPECIAL_PROCEDURES
 from haoban.domain.workflow import CaseAction, CaseStatus
@@ -207,6 +208,32 @@ class DeliverForm(ActionForm):
     recipient = forms.CharField(label="领取人（窗口领取）", required=False, max_length=60)
     address = forms.CharField(label="邮寄地址（邮寄送达）", required=False, max_length=200)
     tracking_number = forms.CharField(label="快递单号（邮寄送达）", required=False, max_length=60)
+    # Window pickup: the recipient signs on the pad (its script fills signature_data with a PNG data URL)
+    # or the clerk uploads a photo or scan of the signed receipt. Without JavaScript only the upload shows.
+    signature_file = forms.FileField(
+        label="领取人签名（窗口领取）",
+        required=False,
+        help_text="在下方签名板上签名，或上传签名图片（PNG 或 JPG，不超过 1 MB）。",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    signature_data = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        upload, drawn = data.pop("signature_file", None), data.pop("signature_data", "")
+        data["signature"] = None
+        if data.get("method") == "window":
+            if upload is not None:
+                data["signature"] = SignatureImage(upload, source=DeliverySignature.Source.UPLOAD)
+            elif drawn:
+                data["signature"] = signature_from_base64(drawn, source=DeliverySignature.Source.PAD)
+        return data
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        if "signature" in errors:
+            errors = {**errors, "signature_file": errors["signature"]}
+            del errors["signature"]
+        super().add_service_errors(errors)
 
 
 class CompleteForm(ActionForm):

@@ -11,4 +11,5 @@ urlpatterns = [
     path("cases/<str:number>/actions/<str:action>/", views.case_action, name="action"),
     path("cases/<str:number>/notices/<uuid:notice_uuid>/", views.case_notice, name="notice"),
     path("cases/<str:number>/materials/<uuid:material_uuid>/", views.case_material, name="material"),
+    path("cases/<str:number>/signatures/<uuid:signature_uuid>/", views.case_signature, name="signature"),
 ]

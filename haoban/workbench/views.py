@@ -28,8 +28,9 @@ from haoban.cases.access import CASE_VIEWER_ROLES, actions_for
 from haoban.cases.audit import audit_case_read, audit_material_download, audit_notice_download
 from haoban.cases.documents import notice_file_response
 from haoban.cases.materials import material_file_response
-from haoban.cases.models import Case, CaseMaterial, NegativeDecision
+from haoban.cases.models import Case, CaseMaterial, DeliverySignature, NegativeDecision
 from haoban.cases.selectors import case_detail, notice_for, urgency_ordered
+from haoban.cases.signatures import signature_file_response
 from haoban.domain.workflow import CaseAction
 from haoban.portal.application import answers
 from haoban.portal.case_text import event_sentence
@@ -176,7 +177,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
             f"办件当前状态为“{case.get_status_display()}”，您不能执行“{verb.label}”。页面已刷新为最新状态。",
         )
         return redirect("workbench:case", number=number)
-    form = form_class(request.POST, case=case)
+    form = form_class(request.POST, request.FILES, case=case)
     if form.is_valid():
         try:
             SERVICES[verb](case=case, actor=request.user, **form.service_kwargs())
@@ -210,6 +211,17 @@ def case_material(request: HttpRequest, number: str, material_uuid: uuid.UUID) -
         raise Http404("未找到该材料。")
     audit_material_download(request, material, roles=request.staff_scope.roles)  # type: ignore[attr-defined]
     return material_file_response(material)
+
+
+@staff_required
+def case_signature(request: HttpRequest, number: str, signature_uuid: uuid.UUID) -> HttpResponse:
+    case = case_detail(user=request.user, number=number)
+    signature = (
+        DeliverySignature.objects.filter(case=case, uuid=signature_uuid).select_related("case").first()
+    )
+    if signature is None:
+        raise Http404("未找到该签名。")
+    return signature_file_response(signature)
 
 
 @staff_required

@@ -388,6 +388,16 @@ class CaseDeliverInputSerializer(serializers.Serializer):
     address = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="收件地址（邮寄送达时必填）。"
     )
+    signature = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=True,
+        help_text=(
+            "领取人签名图片（窗口领取时必填）：PNG 或 JPEG，不超过 1 MB，base64 编码，可带 "
+            "data:image/png;base64, 前缀（签名板提交的格式）。按内容识别类型，存储时记录 SM3 摘要。"
+        ),
+    )
     occurred_at = _occurred_at()
 
 

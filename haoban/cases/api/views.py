@@ -32,6 +32,7 @@ from haoban.cases.audit import audit_case_read, audit_notice_download
 from haoban.cases.documents import notice_file_response
 from haoban.cases.materials import MaterialUpload
 from haoban.cases.models import Case
+from haoban.cases.signatures import signature_from_base64
 from haoban.catalog.models import MaterialRequirement, ServiceItemVersion
 from haoban.catalog.selectors import current_version
 from haoban.core.api import Conflict, StandardPagination
@@ -597,7 +598,12 @@ class CaseDeliverApi(_CaseActionApi):
     action = CaseAction.DELIVER
     input_serializer = s.CaseDeliverInputSerializer
 
-    @_action_schema(action, input_serializer, "送达审批结果（窗口领取、邮寄或电子送达）。窗口受理人员。")
+    @_action_schema(
+        action,
+        input_serializer,
+        "送达审批结果（窗口领取、邮寄或电子送达）。窗口受理人员。窗口领取须登记领取人并提交领取人签名图片"
+        "（signature，base64 编码的 PNG 或 JPEG，不超过 1 MB）；图片无效时 400，字段为 signature。",
+    )
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)
 
@@ -610,6 +616,7 @@ class CaseDeliverApi(_CaseActionApi):
             recipient=data["recipient"],
             tracking_number=data["tracking_number"],
             address=data["address"],
+            signature=signature_from_base64(data["signature"]) if data["signature"] else None,
         )
 
 

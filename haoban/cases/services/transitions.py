@@ -35,6 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,11 +43,20 @@ from haoban.accounts.access import applicant_principals, has_role
 from haoban.accounts.models import StaffRole
 from haoban.calendars.selectors import get_work_calendar
 from haoban.catalog.models import MaterialRequirement, ServiceTagCode
+from haoban.core.crypto import sm3_file
 from haoban.core.notices import SPECIAL_PROCEDURES
 from haoban.domain.workflow import CaseAction, CaseStatus
 
 from .. import materials as case_materials
-from ..models import Case, CaseEvent, CaseMaterial, NegativeDecision, PostVerificationTask
+from ..models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    DeliverySignature,
+    NegativeDecision,
+    PostVerificationTask,
+)
+from ..signatures import SignatureImage, validate_signature
 from .base import (
     DEEMED_ACCEPT,
     CaseConflict,
@@ -54,6 +64,7 @@ from .base import (
     Transition,
     add_error,
     begin,
+    current_integration_client,
     material_ids,
     move_to_step,
     raise_errors,
@@ -390,6 +401,7 @@ def case_approve(*, case: Case, actor: User, at: dt.datetime | None = None, basi
         t.set(decided_on=t.day, commitment_basis=basis == "commitment")
         move_to_step(t, step_named(t.case, ["制证", "发证"]))
         event = t.finish(actor=actor, data={"basis": basis})
+        _open_payment_order(t.case)
         if basis == "commitment":
             PostVerificationTask.objects.create(
                 case=t.case,
@@ -398,6 +410,22 @@ def case_approve(*, case: Case, actor: User, at: dt.datetime | None = None, basi
                 due_on=get_work_calendar().add_workdays(t.day, POST_VERIFICATION_WORKDAYS).value,
             )
     return t.case
+
+
+def _open_payment_order(case: Case) -> None:
+    """The payment order of the item's fees (haoban.payments builds on cases, hence the late import)."""
+    from haoban.payments.services import order_create_for_case
+
+    order_create_for_case(case=case)
+
+
+def _release_hold(case: Case) -> None:
+    """先缴费后领证: the result is not released while the item's fees are unpaid."""
+    from haoban.payments.services import release_hold_reason
+
+    reason = release_hold_reason(case)
+    if reason:
+        raise CaseConflict(reason)
 
 
 def case_deny(*, case: Case, actor: User, at: dt.datetime | None = None, reason: str) -> Case:
@@ -440,8 +468,10 @@ def case_pay(
     order_id: str | None = None,
     amount: Decimal | None = None,
     method: str,
+    refund_reason: str = "",
 ) -> Case:
-    """缴费: records a payment (the status does not change). Payment orders come later."""
+    """缴费: records a payment, or with ``refund_reason`` its refund (``kind: refund``); the status does not
+    change. Payment orders (haoban.payments) call it for every payment and refund of an order."""
     with transaction.atomic():
         t = begin(case, CaseAction.PAY, at=at)
         errors: Errors = {}
@@ -450,14 +480,14 @@ def case_pay(
         if amount is not None and Decimal(amount) < 0:
             add_error(errors, "amount", "缴费金额不能为负数")
         raise_errors(errors)
-        t.finish(
-            actor=actor,
-            data={
-                "order_id": order_id,
-                "amount": str(Decimal(amount)) if amount is not None else None,
-                "method": _text(method),
-            },
-        )
+        data = {
+            "order_id": order_id,
+            "amount": str(Decimal(amount)) if amount is not None else None,
+            "method": _text(method),
+        }
+        if _text(refund_reason):
+            data["kind"] = "refund"
+        t.finish(actor=actor, data=data, reason=_text(refund_reason))
     return t.case
 
 
@@ -470,19 +500,26 @@ def case_deliver(
     recipient: str = "",
     tracking_number: str = "",
     address: str = "",
+    signature: SignatureImage | None = None,
 ) -> Case:
-    """送达: window pickup (recipient), post (address and tracking number, Art. 49) or electronic."""
+    """送达: window pickup (recipient and their signature image), post (address and tracking number,
+    Art. 49) or electronic. A pickup recorded by a department system (回流) keeps the signed receipt in
+    that system, so it needs no image here."""
     with transaction.atomic():
         t = begin(case, CaseAction.DELIVER, at=at)
+        _release_hold(t.case)
         errors: Errors = {}
+        signature_type = ""
         if method not in DELIVERY_METHODS:
             add_error(
                 errors,
                 "method",
                 "送达方式只能是 window（窗口领取）、post（邮寄送达）或 electronic（电子送达）",
             )
-        elif method == "window" and not _text(recipient):
-            add_error(errors, "recipient", "窗口领取须登记领取人")
+        elif method == "window":
+            if not _text(recipient):
+                add_error(errors, "recipient", "窗口领取须登记领取人")
+            signature_type = _check_signature(errors, signature)
         elif method == "post":
             if not _text(address):
                 add_error(errors, "address", "邮寄送达须填写收件地址")
@@ -491,17 +528,58 @@ def case_deliver(
         raise_errors(errors)
         due = t.case.certificate_due_date
         t.set(current_step=None, step_due_date=None)
-        t.finish(
-            actor=actor,
-            data={
-                "method": method,
-                "recipient": _text(recipient),
-                "tracking_number": _text(tracking_number),
-                "address": _text(address),
-                "on_time": due is None or t.day <= due,
-            },
-        )
+        data: dict[str, Any] = {
+            "method": method,
+            "recipient": _text(recipient),
+            "tracking_number": _text(tracking_number),
+            "address": _text(address),
+            "on_time": due is None or t.day <= due,
+        }
+        if signature is None or not signature_type:
+            t.finish(actor=actor, data=data)
+        else:
+            _finish_with_signature(t, actor, data, signature, signature_type)
     return t.case
+
+
+def _check_signature(errors: Errors, signature: SignatureImage | None) -> str:
+    """The signature's content type, or "" with the error added (none needed from a department system)."""
+    if signature is None:
+        if not current_integration_client():
+            add_error(errors, "signature", "窗口领取须有领取人签名：请在签名板上签名或上传签名图片")
+        return ""
+    try:
+        return validate_signature(signature)
+    except ValidationError as exc:
+        for message in exc.message_dict.get("signature", []):
+            add_error(errors, "signature", message)
+        return ""
+
+
+def _finish_with_signature(
+    t: Transition, actor: User, data: dict[str, Any], signature: SignatureImage, content_type: str
+) -> None:
+    """Store the image (private directory, SM3), name it in the event's data, link it to the event."""
+    relative, path = case_materials.store_private_file(
+        signature.file, case=t.case, kind="signatures", content_type=content_type
+    )
+    try:
+        record = DeliverySignature(
+            case=t.case,
+            recipient=data["recipient"],
+            source=signature.source,
+            storage_path=relative,
+            content_type=content_type,
+            size=path.stat().st_size,
+            sm3=sm3_file(path),
+            recorded_by=actor,
+        )
+        data["signature"] = {"id": str(record.uuid), "sm3": record.sm3, "source": record.source}
+        record.event = t.finish(actor=actor, data=data)
+        record.save()
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def case_complete(*, case: Case, actor: User, at: dt.datetime | None = None) -> Case:

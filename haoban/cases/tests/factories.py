@@ -283,3 +283,16 @@ def outbox_mark() -> int:
 
     last = OutboxMessage.objects.order_by("-pk").first()
     return last.pk if last is not None else 0
+
+
+def signature_png(width: int = 240, height: int = 80) -> bytes:
+    """A real PNG (Pillow) as the signature pad would post it: a dark stroke on a white background."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), "white")
+    ImageDraw.Draw(image).line([(10, height - 20), (width // 2, 15), (width - 10, height - 25)], "black", 3)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -4,6 +4,7 @@ exactly), a 409 for a transition the status does not allow with nothing changed,
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from haoban.cases.tests.factories import (
     make_department,
     pdf,
     requirement,
+    signature_png,
     snapshot,
 )
 from haoban.catalog.models import ServiceItemVersion
@@ -125,7 +127,11 @@ def _body(action: str, case: Case) -> dict[str, Any]:
         "deny": {"reason": "经营场所不符合要求"},
         "issue": {},
         "pay": {"method": "现金", "amount": "80.00"},
-        "deliver": {"method": "window", "recipient": "林晓梅"},
+        "deliver": {
+            "method": "window",
+            "recipient": "林晓梅",
+            "signature": "data:image/png;base64," + base64.b64encode(signature_png()).decode(),
+        },
         "complete": {},
         "withdraw": {"reason": "不再经营"},
     }[action]

@@ -6,9 +6,19 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from haoban.cases.services import CaseConflict, case_complete
-from haoban.cases.tests.factories import at, case_in_status, make_staff, outbox_mark, outbox_since, snapshot
+from haoban.cases.signatures import SignatureImage
+from haoban.cases.tests.factories import (
+    at,
+    case_in_status,
+    make_staff,
+    outbox_mark,
+    outbox_since,
+    signature_png,
+    snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +66,12 @@ def test_an_immediate_item_is_handled_in_one_sitting() -> None:
     case = services.case_approve(case=case, actor=clerk, at=at(2026, 10, 12, 8, 40))
     case = services.case_issue(case=case, actor=clerk, at=at(2026, 10, 12, 8, 45))
     case = services.case_deliver(
-        case=case, actor=clerk, at=at(2026, 10, 12, 8, 50), method="window", recipient="林晓梅"
+        case=case,
+        actor=clerk,
+        at=at(2026, 10, 12, 8, 50),
+        method="window",
+        recipient="林晓梅",
+        signature=SignatureImage(SimpleUploadedFile("签名.png", signature_png())),
     )
     case = services.case_complete(case=case, actor=clerk, at=at(2026, 10, 12, 8, 55))
 
