@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "haoban.integration",
     "haoban.portal",
     "haoban.workbench",
+    "haoban.payments",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Payments (docs/payments.md): the payment provider's class, and the HMAC-SM3 key of the local cashier
+# (64 hex digits; without it a key derived from SECRET_KEY).
+HAOBAN_PAYMENT_PROVIDER = os.environ.get(
+    "HAOBAN_PAYMENT_PROVIDER", "haoban.payments.providers.local.LocalProvider"
+)
+HAOBAN_PAYMENT_LOCAL_KEY = os.environ.get("HAOBAN_PAYMENT_LOCAL_KEY", "")
 
 # Supervision light threshold (legal-rules.md §8, configurable): yellow when remaining working days
 # <= max(1, ceil(YELLOW_RATIO * limit)).

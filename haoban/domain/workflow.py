@@ -148,11 +148,14 @@ TRANSITION_ROWS: tuple[tuple[CaseStatus | None, CaseAction, CaseStatus], ...] = 
     (S.REFUSED, A.COMPLETE, S.COMPLETED),
     (S.DENIED, A.COMPLETE, S.COMPLETED),
     # Fees (Art. 58-59: only where a law or regulation provides for them) do not change the status; they are
-    # paid at the application, during the review, or when the result is issued.
+    # paid at the application, during the review, when the result is issued, or — for items that do not
+    # hold the result until paid (先缴费后领证, docs/payments.md) — after it was delivered, before 办结.
+    # A refund is recorded as a pay event too.
     (S.SUBMITTED, A.PAY, S.SUBMITTED),
     (S.IN_REVIEW, A.PAY, S.IN_REVIEW),
     (S.APPROVED, A.PAY, S.APPROVED),
     (S.ISSUED, A.PAY, S.ISSUED),
+    (S.DELIVERED, A.PAY, S.DELIVERED),
     # The applicant may withdraw the application until the office has decided.
     (S.SUBMITTED, A.WITHDRAW, S.WITHDRAWN),
     (S.PENDING_SUPPLEMENT, A.WITHDRAW, S.WITHDRAWN),

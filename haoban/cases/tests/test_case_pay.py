@@ -19,7 +19,7 @@ def _now(time_machine: Any) -> None:
     time_machine.move_to(at(2026, 10, 12, 9), tick=False)
 
 
-@pytest.mark.parametrize("status", ["submitted", "in_review", "approved", "issued"])
+@pytest.mark.parametrize("status", ["submitted", "in_review", "approved", "issued", "delivered"])
 def test_payment_is_recorded_without_changing_the_status(status: str) -> None:
     # given
     case = case_in_status(status, at=at(2026, 10, 9, 9))
@@ -54,12 +54,12 @@ def test_method_is_required_and_amount_not_negative() -> None:
     assert snapshot(case) == before
 
 
-def test_no_payment_after_delivery() -> None:
-    case = case_in_status("delivered", at=at(2026, 10, 9, 9))
+def test_no_payment_after_completion() -> None:
+    case = case_in_status("completed", at=at(2026, 10, 9, 9))
     before = snapshot(case)
 
     with pytest.raises(CaseConflict) as raised:
         case_pay(case=case, actor=case.applicant.user, method="online")
 
-    assert raised.value.message == "办件状态为“已送达”，不能执行“缴费”"
+    assert raised.value.message == "办件状态为“办结”，不能执行“缴费”"
     assert snapshot(case) == before
