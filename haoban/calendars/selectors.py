@@ -2,19 +2,24 @@
 
 :func:`get_work_calendar` is what every deadline computation uses. Building a
 :class:`~haoban.domain.workcalendar.WorkCalendar` takes a few tens of milliseconds, so it is cached in the
-process; the cache key is read from the database on every call (one cheap aggregate over a few dozen rows:
+process. Whether it is still current is asked of the database (one cheap aggregate over a few dozen rows:
 the number of years, of published years, and their latest ``updated_at``, which every write in
-``services`` bumps), so a change made by one gunicorn worker, the worker process or the CLI is seen by all
-the others on their next call.
+``services`` bumps) at most every ``HAOBAN_CALENDAR_CHECK_SECONDS`` (default 2 s) per process, so a change
+made by one gunicorn worker, the worker process or the CLI is seen by all the others within that time — and
+at once in the process that made it (``services`` and the admin clear this cache; saving or deleting a
+``HolidayYear`` or ``CalendarDay`` does too). The write path of a submission therefore does not pay the
+aggregate on every request. ``0`` checks on every call (the test settings use it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -31,6 +36,9 @@ CacheKey = tuple[int, int, dt.datetime | None, int]
 
 _lock = threading.Lock()
 _cached: tuple[CacheKey, WorkCalendar] | None = None
+# (monotonic time of the last check, the day it was made for) — see the module docstring.
+_checked: tuple[float, dt.date] | None = None
+DEFAULT_CHECK_SECONDS = 2.0
 
 
 def calendar_version(*, today: dt.date | None = None) -> CacheKey:
@@ -43,21 +51,34 @@ def calendar_version(*, today: dt.date | None = None) -> CacheKey:
 
 def get_work_calendar(*, today: dt.date | None = None) -> WorkCalendar:
     """The working-day calendar: published years from the database, provisional years after them."""
-    global _cached
-    key = calendar_version(today=today)
-    cached = _cached
+    global _cached, _checked
+    day = today or timezone.localdate()
+    cached, checked = _cached, _checked
+    interval = float(getattr(settings, "HAOBAN_CALENDAR_CHECK_SECONDS", DEFAULT_CHECK_SECONDS))
+    if (
+        cached is not None
+        and checked is not None
+        and checked[1] == day
+        and time.monotonic() - checked[0] < interval
+    ):
+        return cached[1]
+    key = calendar_version(today=day)
     if cached is not None and cached[0] == key:
+        _checked = (time.monotonic(), day)
         return cached[1]
     with _lock:
         calendar = _build(current_year=key[3])
         _cached = (key, calendar)
+        _checked = (time.monotonic(), day)
     return calendar
 
 
 def clear_work_calendar_cache() -> None:
-    """Forget this process's calendar (the next call rebuilds it); other processes notice by the key."""
-    global _cached
+    """Forget this process's calendar (the next call rebuilds it); other processes notice by the key
+    within ``HAOBAN_CALENDAR_CHECK_SECONDS``."""
+    global _cached, _checked
     _cached = None
+    _checked = None
 
 
 def _build(*, current_year: int) -> WorkCalendar:

@@ -125,6 +125,12 @@ def material_key(requirement: MaterialRequirement) -> str:
     return f"materials[{requirement.pk}]"
 
 
+def requirements_of(version: ServiceItemVersion) -> list[MaterialRequirement]:
+    """The material requirements of ``version`` in their order; uses a prefetch of ``materials`` when the
+    version carries one (``catalog.selectors.current_version(..., with_materials=True)``)."""
+    return sorted(version.materials.all(), key=lambda r: (r.order, r.pk))
+
+
 def missing_required_materials(
     version: ServiceItemVersion, uploads: Iterable[MaterialUpload], *, subject: Any = None
 ) -> dict[str, list[str]]:
@@ -142,7 +148,7 @@ def missing_required_materials(
             errors.setdefault(material_key(upload.requirement), []).append(
                 f"材料“{upload.requirement.name}”不属于本事项的申报材料"
             )
-    for requirement in version.materials.order_by("order", "pk"):
+    for requirement in requirements_of(version):
         if not requirement.required:
             continue
         given = [u for u in uploads if u.requirement.pk == requirement.pk]
@@ -293,21 +299,14 @@ def store_private_file(file: UploadedFile, *, case: Case, kind: str, content_typ
     return relative, target
 
 
-def save_case_materials(*, case: Case, uploads: Sequence[MaterialUpload], actor: Any) -> list[CaseMaterial]:
-    """Store ``uploads`` as materials of ``case`` and return the new rows, in the order of ``uploads``.
-
-    Every upload is checked first (it must belong to the case's item version; its file by
-    :func:`validate_upload`; a reference only for a 免提交 requirement); any problem raises
-    ``ValidationError`` with Chinese messages keyed ``materials[<id>]`` and nothing is written.
-    A 免提交 requirement without an upload, and not yet held by the case, is resolved through
-    :func:`resolve_material` (``subject`` = the case) and recorded by reference when the resolver finds one. Earlier current materials of a requirement
-    that receives new ones are marked ``superseded_by`` (补正 replaces them). Completeness is not checked
-    here: call :func:`missing_required_materials` first.
-    """
+def material_errors(version_id: int, uploads: Sequence[MaterialUpload]) -> dict[str, list[str]]:
+    """Problems of ``uploads`` for a case of the item version ``version_id``, keyed ``materials[<id>]``:
+    a requirement of another version, an upload with neither file nor reference, a reference where a file
+    is required, a reference too long, and each file by :func:`validate_upload`. Empty when all is well."""
     errors: dict[str, list[str]] = {}
     for upload in uploads:
         requirement = upload.requirement
-        if requirement.version_id != case.item_version_id:
+        if requirement.version_id != version_id:
             errors.setdefault(material_key(requirement), []).append(
                 f"材料“{requirement.name}”不属于本事项的申报材料"
             )
@@ -321,14 +320,41 @@ def save_case_materials(*, case: Case, uploads: Sequence[MaterialUpload], actor:
             errors.setdefault(material_key(requirement), []).append(
                 f"材料“{requirement.name}”的免提交引用过长"
             )
-    for key, messages in upload_errors(
-        u for u in uploads if u.requirement.version_id == case.item_version_id
-    ).items():
+    for key, messages in upload_errors(u for u in uploads if u.requirement.version_id == version_id).items():
         errors.setdefault(key, []).extend(messages)
+    return errors
+
+
+def save_case_materials(
+    *, case: Case, uploads: Sequence[MaterialUpload], actor: Any, new_case: bool = False
+) -> list[CaseMaterial]:
+    """Store ``uploads`` as materials of ``case`` and return the new rows, in the order of ``uploads``.
+
+    Every upload is checked first (it must belong to the case's item version; its file by
+    :func:`validate_upload`; a reference only for a 免提交 requirement); any problem raises
+    ``ValidationError`` with Chinese messages keyed ``materials[<id>]`` and nothing is written.
+    A 免提交 requirement without an upload, and not yet held by the case, is resolved through
+    :func:`resolve_material` (``subject`` = the case) and recorded by reference when the resolver finds one. Earlier current materials of a requirement
+    that receives new ones are marked ``superseded_by`` (补正 replaces them). Completeness is not checked
+    here: call :func:`missing_required_materials` first.
+
+    ``new_case=True`` (the submission, on a case created in the same transaction): the case holds nothing
+    yet, so there is nothing to look up or supersede, and the rows are written with one multi-row INSERT.
+    Their fields are checked here (the requirement belongs to the case's version, the reference fits,
+    the uuid is new), which is what ``full_clean`` would have asked the database.
+    """
+    errors = material_errors(case.item_version_id, uploads)
     if errors:
         raise ValidationError(errors)
 
     written: list[Path] = []
+    if new_case:
+        try:
+            return _save_new_case_materials(case, uploads, actor, written)
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
     try:
         with transaction.atomic():
             created = [_store(case, upload, actor, written) for upload in uploads]
@@ -353,7 +379,35 @@ def save_case_materials(*, case: Case, uploads: Sequence[MaterialUpload], actor:
     return created
 
 
-def _store(case: Case, upload: MaterialUpload, actor: Any, written: list[Path]) -> CaseMaterial:
+def _save_new_case_materials(
+    case: Case, uploads: Sequence[MaterialUpload], actor: Any, written: list[Path]
+) -> list[CaseMaterial]:
+    created = [
+        _store(case, upload, actor, written, save=False)
+        if upload.file is not None
+        else _reference_row(case, upload.requirement, upload.reference.strip(), actor)
+        for upload in uploads
+    ]
+    given = {upload.requirement.pk for upload in uploads}
+    for requirement in requirements_of(case.item_version):
+        if requirement.source in FREE_SOURCES and requirement.pk not in given:
+            reference = resolve_material(case, requirement)
+            if reference:
+                created.append(_reference_row(case, requirement, reference[:200], actor))
+    if created:
+        CaseMaterial.objects.bulk_create(created)
+    return created
+
+
+def _reference_row(case: Case, requirement: MaterialRequirement, reference: str, actor: Any) -> CaseMaterial:
+    return CaseMaterial(
+        case=case, requirement=requirement, source=requirement.source, reference=reference, uploaded_by=actor
+    )
+
+
+def _store(
+    case: Case, upload: MaterialUpload, actor: Any, written: list[Path], *, save: bool = True
+) -> CaseMaterial:
     requirement = upload.requirement
     if upload.file is None:
         return _record_reference(case, requirement, upload.reference.strip(), actor)
@@ -377,21 +431,16 @@ def _store(case: Case, upload: MaterialUpload, actor: Any, written: list[Path]) 
         raise ValidationError(
             {material_key(requirement): [f"材料“{requirement.name}”上传不完整，请重新上传"]}
         )
-    material.full_clean(exclude=["superseded_by", "uploaded_by"])
-    material.save()
+    if save:
+        material.full_clean(exclude=["superseded_by", "uploaded_by"])
+        material.save()
     return material
 
 
 def _record_reference(
     case: Case, requirement: MaterialRequirement, reference: str, actor: Any
 ) -> CaseMaterial:
-    material = CaseMaterial(
-        case=case,
-        requirement=requirement,
-        source=requirement.source,
-        reference=reference,
-        uploaded_by=actor,
-    )
+    material = _reference_row(case, requirement, reference, actor)
     material.full_clean(exclude=["superseded_by", "uploaded_by"])
     material.save()
     return material

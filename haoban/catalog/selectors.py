@@ -137,16 +137,26 @@ def published_items(
     )
 
 
-def current_version(implementation_code: str, *, today: dt.date | None = None) -> ServiceItemVersion | None:
-    """The version of an item in force on ``today``; ``None`` for unknown codes and unpublished items."""
-    return (
-        ServiceItemVersion.objects.filter(
-            in_force_q(_today(today)), item__implementation_code=implementation_code
-        )
+def current_version(
+    implementation_code: str, *, today: dt.date | None = None, with_materials: bool = False
+) -> ServiceItemVersion | None:
+    """The version of an item in force on ``today``; ``None`` for unknown codes and unpublished items.
+
+    The version returned carries ``in_force_on`` (the day it was found in force for), so that a caller
+    that hands it on (the submission service) need not ask again; ``with_materials`` prefetches its
+    material requirements (``version.materials.all()``)."""
+    day = _today(today)
+    queryset = (
+        ServiceItemVersion.objects.filter(in_force_q(day), item__implementation_code=implementation_code)
         .select_related("item", "item__implementing_body", "item__region", "item__parent")
         .order_by("-number")
-        .first()
     )
+    if with_materials:
+        queryset = queryset.prefetch_related("materials")
+    version = queryset.first()
+    if version is not None:
+        version.in_force_on = day  # type: ignore[attr-defined]
+    return version
 
 
 def published_version(implementation_code: str, number: int) -> ServiceItemVersion | None:

@@ -8,8 +8,9 @@ A client that may retry a POST (timeout, lost connection) sends a key of its cho
 - Same user, same key, same request (method, path and body): the stored response is returned again, with
   the header ``Idempotent-Replayed: true``; nothing is done twice.
 - Same key, different request: 409 ``idempotency_key_reused``.
-- Two identical requests at the same time: the record is inserted *before* the work, in the same transaction,
-  so the second waits on the unique (user, key) constraint until the first commits, and then replays it.
+- Two identical requests at the same time: the record is inserted *before* the work, in the same transaction
+  (``INSERT … ON CONFLICT DO NOTHING``), so the second waits on the unique (user, key) constraint until the
+  first commits, and then replays it.
 - A request that fails (4xx/5xx) stores nothing: its transaction is rolled back with everything it wrote, so
   the client may correct it and retry with the same key.
 
@@ -33,8 +34,9 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import QueryDict
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
@@ -92,6 +94,21 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     return Response(record.response_body, status=record.response_status, headers={REPLAYED_HEADER: "true"})
 
 
+def _claim(request: Request, key: str, fingerprint: str) -> int | None:
+    """Insert the record of (user, key) and return its id, or ``None`` when the key is already taken — one
+    statement (``INSERT … ON CONFLICT DO NOTHING RETURNING``). On PostgreSQL a concurrent request holding
+    the same key makes this one wait until it commits (then ``None``) or rolls back (then inserted)."""
+    table = IdempotencyRecord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, user_id, method, path, request_hash, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (user_id, key) DO NOTHING RETURNING id",
+            [key, request.user.pk, request.method, request.path[:500], fingerprint, timezone.now()],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
 def _stored(lookup: dict[str, Any]) -> IdempotencyRecord | None:
     return IdempotencyRecord.objects.filter(**lookup).first()
 
@@ -121,25 +138,21 @@ def idempotent(handler: Handler) -> Handler:
         fingerprint = request_fingerprint(request)
         lookup = {"user": request.user, "key": key}
         with transaction.atomic():
-            existing = _stored(lookup)
-            if existing is not None:
+            record_id = _claim(request, key, fingerprint)
+            if record_id is None:
+                # The key is taken: by an earlier request, or by a concurrent one that committed while
+                # this one waited on the unique constraint. Answer as it did.
+                existing = _stored(lookup)
+                if existing is None:  # its holder rolled back between the two statements: try again
+                    raise IdempotencyKeyInProgress()
                 return _replay(existing, fingerprint)
-            try:
-                with transaction.atomic():
-                    record = IdempotencyRecord.objects.create(
-                        **lookup, method=request.method, path=request.path[:500], request_hash=fingerprint
-                    )
-            except IntegrityError:
-                # A concurrent request with the same key committed first: answer as it did.
-                return _replay(IdempotencyRecord.objects.get(**lookup), fingerprint)
             # An exception raised here rolls back the record with everything the handler wrote.
             response = handler(view, request, *args, **kwargs)
+            records = IdempotencyRecord.objects.filter(pk=record_id)
             if 200 <= response.status_code < 300:
-                record.response_status = response.status_code
-                record.response_body = _stored_body(response)
-                record.save(update_fields=["response_status", "response_body"])
+                records.update(response_status=response.status_code, response_body=_stored_body(response))
             else:
-                record.delete()
+                records.delete()
         return response
 
     return wrapper  # type: ignore[return-value]

@@ -30,7 +30,7 @@ from haoban.cases import selectors, services
 from haoban.cases.access import CaseActor, get_case_for
 from haoban.cases.audit import audit_case_read, audit_notice_download
 from haoban.cases.documents import notice_file_response
-from haoban.cases.materials import MaterialUpload
+from haoban.cases.materials import MaterialUpload, requirements_of
 from haoban.cases.models import Case
 from haoban.cases.signatures import signature_from_base64
 from haoban.catalog.models import MaterialRequirement, ServiceItemVersion
@@ -91,8 +91,10 @@ def _service_errors(exc: ValidationError) -> exceptions.ValidationError:
     )
 
 
-def _requirements(version: ServiceItemVersion, ids: list[int], field: str) -> dict[int, MaterialRequirement]:
-    found = {r.pk: r for r in MaterialRequirement.objects.filter(version=version, pk__in=ids)}
+def _requirements(
+    requirements: dict[int, MaterialRequirement], ids: list[int], field: str
+) -> dict[int, MaterialRequirement]:
+    found = {pk: requirements[pk] for pk in ids if pk in requirements}
     errors = {
         f"{field}[{index}].requirement": [f"材料 {pk} 不属于该事项的申报材料"]
         for index, pk in enumerate(ids)
@@ -110,15 +112,14 @@ def _uploads(
     files: dict[str, list[Any]] | None = None,
 ) -> list[MaterialUpload]:
     """The materials of a request: rows by reference, and (multipart) files named ``material_<id>``."""
-    found = _requirements(version, [row["requirement"] for row in rows], field)
+    requirements = {r.pk: r for r in requirements_of(version)} if rows or files else {}
+    found = _requirements(requirements, [row["requirement"] for row in rows], field)
     uploads = [
         MaterialUpload(requirement=found[row["requirement"]], reference=row["reference"]) for row in rows
     ]
     for name, uploaded in (files or {}).items():
         pk = name.removeprefix(FILE_PREFIX)
-        requirement = (
-            MaterialRequirement.objects.filter(version=version, pk=int(pk)).first() if pk.isdigit() else None
-        )
+        requirement = requirements.get(int(pk)) if pk.isdigit() else None
         if requirement is None:
             raise exceptions.ValidationError({name: [f"文件字段 {name} 不对应该事项的任何申报材料"]})
         uploads.extend(MaterialUpload(requirement=requirement, file=file) for file in uploaded)
@@ -303,7 +304,7 @@ class CaseSubmitApi(APIView):
     def post(self, request: Request) -> Response:
         body, files = _request_body(request)
         data = parse_input(s.CaseSubmitInputSerializer, body)
-        version = current_version(data["item"].strip().upper())
+        version = current_version(data["item"].strip().upper(), with_materials=True)
         if version is None:
             raise exceptions.ValidationError({"item": [f"未找到实施编码为 {data['item']} 的现行事项"]})
         applicant = _submit_applicant(request, data.get("applicant"))
@@ -335,7 +336,10 @@ class CaseSubmitApi(APIView):
             )
         except ValidationError as exc:
             raise _service_errors(exc) from None
-        response = _detail(request, case.number, status_code=status.HTTP_201_CREATED)
+        # The submitter sees the case they submitted; the service returns it with everything the detail
+        # shows (its one event, its materials, no notices), so the answer is built without reading it back.
+        data = s.CaseDetailOutputSerializer(case, context={"actor": actor}).data
+        response = Response(data, status=status.HTTP_201_CREATED)
         response["Location"] = reverse("api:case-detail", kwargs={"number": case.number})
         return response
 

@@ -6,17 +6,29 @@ Chinese messages (form fields as ``form_data.<path>``, materials as ``materials[
 Case number (办件编号), 20 digits, unique and sortable within a region: the 6-digit region code of the
 item's region (the first 6 digits of a 9- or 12-digit town or village code) + the submission date in
 Asia/Shanghai (``YYYYMMDD``) + a 6-digit daily sequence per region, e.g. ``35030220261201000017``. The
-sequence comes from :class:`~haoban.cases.models.CaseNumberSequence`, incremented under a row lock.
+sequence comes from :class:`~haoban.cases.models.CaseNumberSequence`, incremented by one
+``INSERT … ON CONFLICT … DO UPDATE … RETURNING`` statement (the row is locked while it is incremented).
+
+On PostgreSQL (``HAOBAN_CASE_NUMBER_OWN_TRANSACTION``, on by default) that statement runs in a short
+transaction of its own on a second connection of the same thread, committed at once: the counter row is not
+locked until the submission commits, so concurrent submissions of a region do not wait for each other and
+commit together (docs/performance.md). The price: a submission that fails after taking its number (a
+database error; validation happens before) leaves a gap in the day's numbers. Case numbers identify cases;
+nothing requires them to be gap-free (the gap-free rule of legal-rules.md is for archive numbers). On
+SQLite, and in the tests, the number is taken inside the submission's transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
@@ -29,7 +41,7 @@ from haoban.domain.workflow import CaseAction, CaseStatus, next_status
 from haoban.organization.models import ServiceCenter
 
 from .. import materials as case_materials
-from ..models import Case, CaseEvent, CaseNumberSequence
+from ..models import Case, CaseEvent
 from .base import (
     Errors,
     add_error,
@@ -99,7 +111,7 @@ def form_errors(schema: Mapping[str, Any], form_data: Any) -> Errors:
         return errors
     if not schema:
         return errors
-    validator = Draft202012Validator(schema)
+    validator = _validator(schema)
     for error in sorted(validator.iter_errors(form_data), key=lambda e: [str(p) for p in e.absolute_path]):
         path = list(error.absolute_path)
         if error.validator == "required":
@@ -117,17 +129,63 @@ def form_errors(schema: Mapping[str, Any], form_data: Any) -> Errors:
     return errors
 
 
+# Validators of the published versions' forms, by the schema's identity. A published version is immutable,
+# so its schema object is built once per process; the cache is bounded and holds the schema itself so an
+# id is never reused while its entry lives.
+_VALIDATORS: dict[int, tuple[Mapping[str, Any], Draft202012Validator]] = {}
+_VALIDATORS_MAX = 512
+
+
+def _validator(schema: Mapping[str, Any]) -> Draft202012Validator:
+    cached = _VALIDATORS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    if len(_VALIDATORS) >= _VALIDATORS_MAX:
+        _VALIDATORS.clear()
+    _VALIDATORS[id(schema)] = (schema, validator)
+    return validator
+
+
+_NEXT_NUMBER_SQL = (
+    "INSERT INTO cases_casenumbersequence (region_code, day, last) VALUES (%s, %s, 1) "
+    "ON CONFLICT (region_code, day) DO UPDATE SET last = cases_casenumbersequence.last + 1 "
+    "RETURNING last"
+)
+_numbering = threading.local()
+
+
+def _numbering_connection() -> BaseDatabaseWrapper:
+    """This thread's second connection to the default database, in autocommit (see the module docstring)."""
+    conn: BaseDatabaseWrapper | None = getattr(_numbering, "connection", None)
+    if conn is None:
+        conn = connections.create_connection(DEFAULT_DB_ALIAS)
+        _numbering.connection = conn
+    conn.close_if_unusable_or_obsolete()
+    return conn
+
+
+def own_transaction_numbers() -> bool:
+    """Whether case numbers are taken in a transaction of their own (PostgreSQL, setting on)."""
+    return connection.vendor == "postgresql" and bool(
+        getattr(settings, "HAOBAN_CASE_NUMBER_OWN_TRANSACTION", False)
+    )
+
+
 def case_number(*, region_code: str, day: dt.date) -> str:
-    """The next number for ``region_code`` on ``day`` (call inside a transaction)."""
+    """The next number for ``region_code`` on ``day``: one statement, in its own committed transaction on
+    PostgreSQL (see the module docstring), else in the caller's transaction."""
     code = region_code[:6]
-    CaseNumberSequence.objects.get_or_create(region_code=code, day=day)
-    sequence = CaseNumberSequence.objects.select_for_update().get(region_code=code, day=day)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{code}{day:%Y%m%d}{sequence.last:06d}"
+    conn = _numbering_connection() if own_transaction_numbers() else connection
+    with conn.cursor() as cursor:
+        cursor.execute(_NEXT_NUMBER_SQL, [code, day])
+        (last,) = cursor.fetchone()
+    return f"{code}{day:%Y%m%d}{last:06d}"
 
 
 def _in_force(version: ServiceItemVersion, day: dt.date) -> bool:
+    if getattr(version, "in_force_on", None) == day:  # found by current_version for this very day
+        return True
     current = current_version(version.item.implementation_code, today=day)
     return current is not None and current.pk == version.pk
 
@@ -167,15 +225,16 @@ def case_submit(
         )
     errors.update(form_errors(item_version.form_schema or {}, form_data))
     uploads = list(uploads)
-    for key, messages in case_materials.missing_required_materials(
-        item_version, uploads, subject=applicant
-    ).items():
+    problems = case_materials.missing_required_materials(item_version, uploads, subject=applicant)
+    for key, messages in case_materials.material_errors(item_version.pk, uploads).items():
+        problems.setdefault(key, []).extend(m for m in messages if m not in problems.get(key, []))
+    for key, messages in problems.items():
         for message in messages:
             add_error(errors, key, message)
     raise_errors(errors)
 
     item = item_version.item
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         case = Case(
             number=case_number(region_code=item.region.code, day=day),
             item=item,
@@ -209,9 +268,26 @@ def case_submit(
         case.save()
         event.case = case
         event.save()
-        case_materials.save_case_materials(case=case, uploads=uploads, actor=submitted_by)
+        materials = case_materials.save_case_materials(
+            case=case, uploads=uploads, actor=submitted_by, new_case=True
+        )
         enqueue_event_effects(event)
+    # What the new case holds, as if prefetched, for a caller that shows it (the API answers from these
+    # rows rather than reading them back); any other query on these relations still goes to the database.
+    _known_rows(case, "events", [event])
+    _known_rows(case, "notices", [])
+    _known_rows(case, "materials", sorted(materials, key=lambda m: (m.requirement.order, m.created_at, m.pk)))
     return case
+
+
+def _known_rows(case: Case, relation: str, rows: list[Any]) -> None:
+    queryset = getattr(case, relation).get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    case._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        **getattr(case, "_prefetched_objects_cache", {}),
+        relation: queryset,
+    }
 
 
 def _submitter_role(
