@@ -148,7 +148,7 @@ class ApplicantProfileAdmin(AuditedChangeViewMixin, admin.ModelAdmin):  # type: 
 
     list_display = ("name", "kind", "masked_identifier", "user", "masked_phone", "created_at")
     list_filter = ("kind",)
-    search_fields = ("name", "user__username", "uscc", "=resident_id")
+    search_fields = ("name", "user__username", "uscc")
     list_select_related = ("user",)
     fields = ("user", "kind", "name", "resident_id", "uscc", "legal_representative", "phone", "created_at")
     readonly_fields = fields
@@ -160,6 +160,15 @@ class ApplicantProfileAdmin(AuditedChangeViewMixin, admin.ModelAdmin):  # type: 
     @admin.display(description="联系电话")
     def masked_phone(self, obj: ApplicantProfile) -> str:
         return obj.masked_phone
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[ApplicantProfile], search_term: str
+    ) -> tuple[QuerySet[ApplicantProfile], bool]:
+        # The 公民身份号码 is encrypted: a whole number is found through its blind index, never by a part.
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found = found | queryset.filter(ApplicantProfile.resident_id_lookup(search_term))
+        return found, may_have_duplicates
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from haoban.core.fields import BlindIndexField, EncryptedTextField
 from haoban.core.models import BaseModel
 from haoban.domain.codes import CodeError, validate_resident_id, validate_uscc
 
@@ -70,7 +71,9 @@ class User(AbstractUser):
         STRONG = 3, "高级实名（线下核验或电子社保卡）"
 
     display_name = models.CharField("姓名或名称", max_length=100, blank=True)
-    phone = models.CharField("手机号", max_length=20, blank=True)
+    phone = EncryptedTextField(
+        "手机号", max_length=20, blank=True, context="accounts.User.phone", help_text="SM4 加密保存。"
+    )
     real_name_level = models.PositiveSmallIntegerField(
         "实名等级",
         choices=RealNameLevel.choices,
@@ -127,12 +130,18 @@ class ApplicantProfile(BaseModel):
         max_length=120,
         help_text="自然人填写身份证上的姓名；单位填写营业执照或登记证书上的全称。",
     )
-    resident_id = models.CharField(
+    resident_id = EncryptedTextField(
         "公民身份号码",
         max_length=18,
         blank=True,
         validators=[resident_id_validator],
-        help_text="自然人必填：18 位，GB 11643 校验位；列表和页面只显示脱敏号码。单位不填。",
+        context="accounts.ApplicantProfile.resident_id",
+        help_text="自然人必填：18 位，GB 11643 校验位；SM4 加密保存，列表和页面只显示脱敏号码。单位不填。",
+    )
+    resident_id_index = BlindIndexField(
+        "公民身份号码索引",
+        source="resident_id",
+        help_text="公民身份号码的 HMAC-SM3 盲索引，用于查重和按号码查找；不能还原号码。",
     )
     uscc = models.CharField(
         "统一社会信用代码",
@@ -144,7 +153,12 @@ class ApplicantProfile(BaseModel):
     legal_representative = models.CharField(
         "法定代表人（负责人）", max_length=60, blank=True, help_text="单位必填；自然人不填。"
     )
-    phone = models.CharField("联系电话", max_length=20, help_text="办件通知发送到此号码；列表中脱敏显示。")
+    phone = EncryptedTextField(
+        "联系电话",
+        max_length=20,
+        context="accounts.ApplicantProfile.phone",
+        help_text="办件通知发送到此号码；SM4 加密保存，列表中脱敏显示。",
+    )
 
     class Meta:
         verbose_name = "申请人"
@@ -152,8 +166,8 @@ class ApplicantProfile(BaseModel):
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["resident_id"],
-                condition=~Q(resident_id=""),
+                fields=["resident_id_index"],
+                condition=~Q(resident_id_index=""),
                 name="accounts_applicant_unique_resident_id",
                 violation_error_message="该公民身份号码已注册。",
             ),
@@ -182,6 +196,12 @@ class ApplicantProfile(BaseModel):
     def gb_code(self) -> str:
         """The GB/T 39046 服务对象 code ("1" 自然人 … "6" 其他组织)."""
         return self.GB_CODES[self.Kind(self.kind)]
+
+    @classmethod
+    def resident_id_lookup(cls, resident_id: str) -> Q:
+        """The filter for the profile with this 公民身份号码 (through its blind index)."""
+        field = cls._meta.get_field("resident_id_index")
+        return Q(resident_id_index=field.index_for(resident_id))  # type: ignore[attr-defined]
 
     @property
     def masked_resident_id(self) -> str:

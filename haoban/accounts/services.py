@@ -86,7 +86,7 @@ def _registration(
             except CodeError as exc:
                 _add(errors, "resident_id", f"{exc}。")
             else:
-                if ApplicantProfile.objects.filter(resident_id=resident_id).exists():
+                if ApplicantProfile.objects.filter(ApplicantProfile.resident_id_lookup(resident_id)).exists():
                     _add(errors, "resident_id", "该公民身份号码已注册，请直接登录。")
         if uscc:
             _add(errors, "uscc", "自然人不填写统一社会信用代码。")

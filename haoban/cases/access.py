@@ -33,7 +33,7 @@ from django.http import Http404
 
 from haoban.accounts.access import UNRESTRICTED_ROLES, UserLike, applicant_principals
 from haoban.accounts.models import ApplicantProfile, StaffAssignment, StaffRole
-from haoban.catalog.models import ServiceItemVersion
+from haoban.catalog.models import ProcessStep, ServiceItemVersion
 from haoban.domain.workflow import CaseAction, CaseStatus, allowed_actions
 from haoban.organization.models import Region, ServiceCenter
 
@@ -64,6 +64,9 @@ STAFF_ACTIONS: Mapping[str, frozenset[CaseAction]] = {
     StaffRole.REVIEWER: frozenset({A.SUSPEND, A.RESUME, A.APPROVE, A.DENY, A.ISSUE}),
     StaffRole.DEPARTMENT_HEAD: frozenset({A.EXTEND, A.APPROVE, A.DENY}),
 }
+
+# Before acceptance a case has no current step: the 受理 stage belongs to the window clerks.
+ACCEPTANCE_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.PENDING_SUPPLEMENT)
 
 # What the applicant (or an agent in force) may do on their own case.
 APPLICANT_ACTIONS: frozenset[CaseAction] = frozenset({A.SUBMIT, A.SUPPLEMENT, A.WITHDRAW, A.PAY})
@@ -211,6 +214,10 @@ class CaseActor:
                 | Q(service_center__in=centers)
                 | Q(service_center__region__in=regions)
                 | Q(region__in=regions)
+                # A process step assigned to another department (ProcessStep.department) lets its staff
+                # see the case while it is there.
+                | Q(current_step__department__in=departments)
+                | Q(current_step__department__region__in=regions)
             )
         return Visibility(condition, is_staff=is_staff)
 
@@ -291,32 +298,7 @@ class CaseActor:
         """The actions the user may take on ``case`` now: legal in its status and theirs to take."""
         return [action for action in allowed_actions(CaseStatus(case.status)) if self.may(case, action)]
 
-    def staff_centers(self) -> set[int]:
-        """Ids of the service centers of the user's window-clerk role (where they receive applications)."""
-        cover = self.coverage.get(StaffRole.WINDOW_CLERK)
-        return set(cover.center_ids) if cover is not None else set()
-
-
-def can_act(user: UserLike, case: Case, action: CaseAction | str) -> bool:
-    """Whether ``user`` holds a role that allows ``action`` on ``case`` (status aside)."""
-    return CaseActor.of(user).may(case, CaseAction(action))
-
-
-def actions_for(user: UserLike, case: Case) -> list[CaseAction]:
-    """The actions ``user`` may take on ``case`` in its current status, in the order of ``CaseAction``."""
     # --- process steps (docs/workflow.md "环节") ---
-
-    def decision_step(self, case: Case) -> ProcessStep | None:
-        """The 决定 step of the case's item version, if the item defines one."""
-        version_id = case.item_version_id
-        if version_id not in self._decision_steps:
-            self._decision_steps[version_id] = (
-                ProcessStep.objects.filter(version_id=version_id, name__contains="决定")
-                .select_related("department")
-                .order_by("order", "id")
-                .first()
-            )
-        return self._decision_steps[version_id]
 
     def holds_step(self, case: Case, step: ProcessStep) -> bool:
         """Whether the user holds ``step``'s role for its department (the step's own, else the case's)."""
@@ -371,4 +353,17 @@ def actions_for(user: UserLike, case: Case) -> list[CaseAction]:
                 condition |= Q(current_step__isnull=True, status__in=ACCEPTANCE_STATUSES) & receiving
         return condition
 
+    def staff_centers(self) -> set[int]:
+        """Ids of the service centers of the user's window-clerk role (where they receive applications)."""
+        cover = self.coverage.get(StaffRole.WINDOW_CLERK)
+        return set(cover.center_ids) if cover is not None else set()
+
+
+def can_act(user: UserLike, case: Case, action: CaseAction | str) -> bool:
+    """Whether ``user`` holds a role that allows ``action`` on ``case`` (status aside)."""
+    return CaseActor.of(user).may(case, CaseAction(action))
+
+
+def actions_for(user: UserLike, case: Case) -> list[CaseAction]:
+    """The actions ``user`` may take on ``case`` in its current status, in the order of ``CaseAction``."""
     return CaseActor.of(user).actions_on(case)

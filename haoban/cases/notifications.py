@@ -29,8 +29,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from haoban.accounts.access import has_role
+from haoban.accounts.models import StaffAssignment, User
 from haoban.cases.documents import supplement_deadline
 from haoban.cases.models import Case, CaseEvent, Notification, NotificationDelivery
+from haoban.catalog.models import ProcessStep
 from haoban.core import notify
 from haoban.core.models import OutboxMessage
 from haoban.core.notices import SPECIAL_PROCEDURES, cn_date
@@ -39,6 +42,7 @@ from haoban.core.outbox import outbox_enqueue, register_handler
 NOTIFY_TOPIC = "cases.notify"
 SMS_TOPIC = "cases.notify.sms"
 EMAIL_TOPIC = "cases.notify.email"
+STAFF_NOTIFY_TOPIC = "cases.notify.staff"
 SITE_NAME = "一网好办"
 DELIVERY_METHODS = {"window": "窗口领取", "post": "邮寄送达", "electronic": "电子送达"}
 REMEDIES = "如不服，可以自收到决定书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。"
@@ -330,6 +334,50 @@ def send_event_email(*, event_id: int) -> NotificationDelivery | None:
             backend=notify.email_backend_path(),
             sent_at=timezone.now(),
         )
+
+
+# --- staff: the overdue alert of a process step ----------------------------------------------------------------
+
+
+def step_staff(case: Case, step: ProcessStep) -> list[Any]:
+    """The active staff holding ``step``'s role for its department (the step's own, else the case's)."""
+    department = step.department if step.department_id is not None else case.department
+    user_ids = (
+        StaffAssignment.objects.filter(role=step.role, active=True, user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    users = User.objects.filter(pk__in=list(user_ids)).order_by("pk")
+    return [user for user in users if has_role(user, step.role, department=department)]
+
+
+@register_handler(STAFF_NOTIFY_TOPIC)
+def handle_staff_notify_message(message: OutboxMessage) -> None:
+    notify_step_overdue(event_id=int(message.payload["event_id"]), step_id=int(message.payload["step_id"]))
+
+
+def notify_step_overdue(*, event_id: int, step_id: int) -> list[Notification]:
+    """In-site messages to the staff of step ``step_id`` that the case is past the step's due date; one
+    per (event, user), so a redelivered message writes nothing twice. Nothing when the case has left the
+    step since the alert was queued."""
+    with transaction.atomic():
+        event = _locked_event(event_id)
+        case = event.case
+        if case.current_step_id != step_id or case.step_due_date is None:
+            return []
+        step = ProcessStep.objects.select_related("department").get(pk=step_id)
+        title = "环节逾期提醒"
+        body = (
+            f"办件 {case.number}（{case.item_version.name}）在“{step.name}”环节已超过环节到期日"
+            f"{cn_date(case.step_due_date)}，请尽快办理。"
+        )
+        out = []
+        for user in step_staff(case, step):
+            notification, _created = Notification.objects.get_or_create(
+                event=event, user=user, defaults={"case": case, "title": title, "body": body}
+            )
+            out.append(notification)
+    return out
 
 
 # --- the applicant's inbox -----------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Reads of cases (办件). Every function starts from :func:`haoban.cases.access.case_visibility`, so nothing
 here can return a case its caller may not see (architecture.md, Security model).
 
-- :func:`case_list`: the cases a user sees, filtered by status, item, department and light. Staff get the
+- :func:`case_list`: the cases a user sees, filtered by status, item, department, light, current step and
+  "mine" (待我办理: the current step's role is the caller's, for its department). Staff get the
   urgent first (red, yellow, green, then the fewest remaining working days: the inbox of a clerk or
   reviewer); applicants get their newest applications first.
 - :func:`case_detail`: one case with its events, notices and materials, in a fixed number of queries.
@@ -51,6 +52,8 @@ class CaseFilters:
     item: str = ""  # 实施编码
     department: str = ""  # 统一社会信用代码
     lights: tuple[str, ...] = ()
+    step: str = ""  # 当前环节名称, e.g. 审查
+    mine: bool = False  # 待我办理: the current step is the caller's (CaseActor.my_steps)
 
 
 def _filtered(cases: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
@@ -62,6 +65,8 @@ def _filtered(cases: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
         cases = cases.filter(department__uscc=filters.department.strip().upper())
     if filters.lights:
         cases = cases.filter(light__in=filters.lights)
+    if filters.step:
+        cases = cases.filter(current_step__name=filters.step.strip())
     return cases
 
 
@@ -80,9 +85,13 @@ def case_list(
     *, user: UserLike, filters: CaseFilters | None = None, actor: CaseActor | None = None
 ) -> QuerySet[Case]:
     """The cases ``user`` sees, filtered; staff by urgency, applicants newest first."""
+    actor = actor if actor is not None else CaseActor.of(user)
     visibility = case_visibility(user, actor=actor)
     cases = visibility.apply(Case.objects.select_related(*LIST_RELATED))
-    cases = _filtered(cases, filters or CaseFilters())
+    filters = filters or CaseFilters()
+    cases = _filtered(cases, filters)
+    if filters.mine:
+        cases = cases.filter(actor.my_steps())
     if visibility.is_staff:
         return urgency_ordered(cases)
     return cases.order_by("-submitted_at", "-pk")

@@ -8,6 +8,9 @@ Every job is idempotent: a second run in a row changes nothing.
   ``clock_computed_on`` is before today).
 - ``cases.tolerant_overdue``: a 容缺受理 case whose promised delivery date has passed and whose materials
   have not all arrived gets one alert (``cases.notify``); ``Case.tolerant_alerted_on`` records it.
+- ``cases.step_overdue``: an open case whose current process step is past its ``step_due_date`` alerts the
+  staff of that step once (in-site message, ``cases.notify.staff``); ``Case.step_alerted_on`` records it
+  and is cleared when the case enters another step.
 - :func:`recompute_provisional_deadlines` is registered with the calendar (legal-rules.md §9): when a
   year's holiday schedule is published or edited, open cases computed on a provisional calendar are
   recomputed, and each changed date is reported.
@@ -27,6 +30,7 @@ from haoban.core.ticks import register_tick
 from haoban.domain.workflow import CaseAction, CaseStatus
 
 from .models import Case, CaseEvent
+from .notifications import STAFF_NOTIFY_TOPIC
 from .services import NOTIFY_TOPIC, case_deem_accepted
 from .services.clock import recompute_clock_changes
 
@@ -100,6 +104,45 @@ def tolerant_overdue(now: dt.datetime) -> str:
             )
             count += 1
     return f"容缺逾期提醒 {count} 件"
+
+
+@register_tick("cases.step_overdue")
+def step_overdue(now: dt.datetime) -> str:
+    """One alert per step: an open case past its ``step_due_date`` tells the staff of its current step
+    (``cases.notify.staff``), and ``step_alerted_on`` records it until the case enters another step."""
+    today = timezone.localdate(now)
+    overdue = Case.objects.filter(
+        status__in=OPEN_STATUSES,
+        current_step__isnull=False,
+        step_due_date__lt=today,
+        step_alerted_on__isnull=True,
+    )
+    count = 0
+    for case in overdue.order_by("pk").iterator(chunk_size=BATCH):
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            if (
+                locked.step_alerted_on is not None
+                or locked.current_step_id is None
+                or locked.step_due_date is None
+                or locked.step_due_date >= today
+            ):
+                continue
+            latest = CaseEvent.objects.filter(case=locked).order_by("-sequence").first()
+            locked.step_alerted_on = today
+            locked.save(update_fields=["step_alerted_on", "updated_at"])
+            outbox_enqueue(
+                topic=STAFF_NOTIFY_TOPIC,
+                payload={
+                    "event_id": latest.pk if latest is not None else None,
+                    "case_id": locked.pk,
+                    "kind": "step_overdue",
+                    "step_id": locked.current_step_id,
+                    "step_due_date": locked.step_due_date.isoformat(),
+                },
+            )
+            count += 1
+    return f"环节逾期提醒 {count} 件"
 
 
 def recompute_provisional_deadlines(year: int) -> list[dict[str, Any]]:

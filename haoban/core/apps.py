@@ -10,6 +10,12 @@ def _ensure_roles(sender: AppConfig, using: str, **kwargs: Any) -> None:
     ensure_roles(using=using)
 
 
+def _ensure_audit_head(sender: AppConfig, using: str, **kwargs: Any) -> None:
+    from .audit import ensure_audit_head
+
+    ensure_audit_head(using=using)
+
+
 class CoreConfig(AppConfig):
     name = "haoban.core"
     label = "core"
@@ -19,4 +25,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Infrastructure, not business logic: the role groups exist after every ``migrate``.
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="haoban.core.ensure_roles")
+        # The audit chain's head row likewise (also after a test flush), so every append costs the same.
+        post_migrate.connect(_ensure_audit_head, sender=self, dispatch_uid="haoban.core.ensure_audit_head")
         from . import idempotency  # noqa: F401  (registers the purge tick)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.admin.utils import unquote
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -122,21 +122,29 @@ def role_label(user: Any, roles: Iterable[str]) -> str:
     return ",".join(sorted(set(roles)))
 
 
-def _locked_head() -> AuditHead:
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is not None:
-        return head
-    # First entry ever, or the head row was lost: continue from the last entry, never restart the chain.
-    last = AuditEntry.objects.order_by("-sequence").values("sequence", "hash").first()
+def ensure_audit_head(*, using: str = "default") -> None:
+    """Create the chain's head row if it is missing, continuing from the last entry (never a restart)."""
+    if AuditHead._meta.db_table not in connections[using].introspection.table_names():
+        return  # migrated back before the audit log
+    if AuditHead.objects.using(using).filter(pk=1).exists():
+        return
+    last = AuditEntry.objects.using(using).order_by("-sequence").values("sequence", "hash").first()
     try:
-        with transaction.atomic():
-            AuditHead.objects.create(
+        with transaction.atomic(using=using):
+            AuditHead.objects.using(using).create(
                 pk=1,
                 sequence=last["sequence"] if last else 0,
                 hash=last["hash"] if last else GENESIS_HASH,
             )
-    except IntegrityError:  # another writer created it first
+    except IntegrityError:  # another process created it first
         pass
+
+
+def _locked_head() -> AuditHead:
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    ensure_audit_head()  # the head row was lost: continue from the last entry
     return AuditHead.objects.select_for_update().get(pk=1)
 
 

@@ -340,6 +340,49 @@ def decrypt_field(token: str, *, context: str) -> str:
     return sm4_decrypt(field_decryption_keys(), token, context=context)
 
 
+# --- blind index -------------------------------------------------------------------------------------------
+
+BLIND_INDEX_KEY_BYTES = 32
+_SM3_BLOCK_BYTES = 64
+
+
+def hmac_sm3(key: bytes, message: bytes) -> bytes:
+    """HMAC-SM3 (RFC 2104 over SM3, GM/T 0042-2015): SM3((K ⊕ opad) ‖ SM3((K ⊕ ipad) ‖ m))."""
+    if len(key) > _SM3_BLOCK_BYTES:
+        key = sm3_digest(key)
+    key = key.ljust(_SM3_BLOCK_BYTES, b"\x00")
+    inner = sm3_digest(bytes(b ^ 0x36 for b in key) + message)
+    return sm3_digest(bytes(b ^ 0x5C for b in key) + inner)
+
+
+def blind_index_key() -> bytes:
+    """The blind-index key: ``HAOBAN_BLIND_INDEX_KEY`` (64 hex digits), else ``var/blind_index_key``,
+    generated on first use. Separate from the SM4 key: the index must stay stable across SM4 rotations."""
+    value = os.environ.get("HAOBAN_BLIND_INDEX_KEY", "").strip()
+    name = "HAOBAN_BLIND_INDEX_KEY"
+    if not value:
+        path = var_dir() / "blind_index_key"
+        if not path.exists():
+            _write_private_file(path, (secrets.token_hex(BLIND_INDEX_KEY_BYTES) + "\n").encode("ascii"))
+        value, name = path.read_text().strip(), str(path)
+    try:
+        key = bytes.fromhex(value)
+    except ValueError as exc:
+        raise CryptoConfigurationError(f"{name} 不是十六进制字符串") from exc
+    if len(key) != BLIND_INDEX_KEY_BYTES:
+        raise CryptoConfigurationError(f"{name} 必须是 64 位十六进制数（256 位 HMAC-SM3 密钥）")
+    return key
+
+
+def blind_index(value: str, *, context: str) -> str:
+    """A keyed digest of ``value`` for equality lookups on an encrypted column: hex HMAC-SM3 of
+    ``context ‖ 0x00 ‖ value`` (UTF-8) with :func:`blind_index_key`; ``""`` for an empty value. Normalise
+    ``value`` first: equal inputs give equal indexes, nothing else about the value can be read from it."""
+    if not value:
+        return ""
+    return hmac_sm3(blind_index_key(), context.encode("utf-8") + b"\x00" + value.encode("utf-8")).hex()
+
+
 def signing_key_path() -> Path:
     """``HAOBAN_SM2_KEY_FILE``, else ``var/sm2_signing_key.pem``."""
     configured = os.environ.get("HAOBAN_SM2_KEY_FILE", "").strip()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
@@ -121,6 +122,10 @@ class CaseListOutputSerializer(serializers.Serializer):
     current_step = serializers.CharField(
         source="current_step.name", default="", help_text="当前环节名称，没有时为空。"
     )
+    step_due_date = serializers.DateField(
+        allow_null=True, help_text="当前环节到期日（按环节时限计算）；没有当前环节时为 null。"
+    )
+    step_overdue = serializers.SerializerMethodField(help_text="当前环节是否已逾期（环节到期日早于今天）。")
     legal_due_date = serializers.DateField(allow_null=True, help_text="法定办结日，尚未受理时为 null。")
     promised_due_date = serializers.DateField(allow_null=True, help_text="承诺办结日，尚未受理时为 null。")
     remaining_workdays = serializers.IntegerField(
@@ -131,6 +136,9 @@ class CaseListOutputSerializer(serializers.Serializer):
     provisional = serializers.BooleanField(
         help_text="期限是否按尚未公布节假日安排的年份临时推算（公布后自动重算）。"
     )
+
+    def get_step_overdue(self, case: Case) -> bool:
+        return case.step_due_date is not None and case.step_due_date < timezone.localdate()
 
 
 # --- detail ---------------------------------------------------------------------------------------------
@@ -210,17 +218,21 @@ class CaseDetailOutputSerializer(CaseListOutputSerializer):
     tolerant_due_date = serializers.DateField(
         allow_null=True, help_text="容缺材料补齐期限，非容缺受理为 null。"
     )
-    step_due_date = serializers.DateField(allow_null=True, help_text="当前环节到期日。")
     events = CaseEventOutputSerializer(many=True, help_text="办件事件，按发生顺序。")
     notices = CaseNoticeOutputSerializer(many=True, help_text="已出具的文书。")
     materials = CaseMaterialOutputSerializer(many=True, help_text="申报材料。")
+    payment_orders = PaymentOrderOutputSerializer(
+        many=True, help_text="缴费单（准予时按事项收费项目开具；不收费的办件为空）。"
+    )
     allowed_actions = serializers.SerializerMethodField(
-        help_text="当前用户现在可以执行的动作（按状态和岗位权限），例如 accept、withdraw。"
+        help_text="当前用户现在可以执行的动作（按状态和岗位权限），例如 accept、withdraw；"
+        "持有当前环节办理角色的工作人员还可以 forward（流转）。"
     )
 
     def get_allowed_actions(self, case: Case) -> list[str]:
         actor = self.context["actor"]
-        return [str(action) for action in actor.actions_on(case)]
+        actions = [str(action) for action in actor.actions_on(case)]
+        return [*actions, "forward"] if actor.may_forward(case) else actions
 
 
 # --- submit -----------------------------------------------------------------------------------------------
@@ -341,6 +353,17 @@ class CaseSuspendInputSerializer(serializers.Serializer):
 
 
 class CaseResumeInputSerializer(serializers.Serializer):
+    occurred_at = _occurred_at()
+
+
+class CaseForwardInputSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
+        help_text="流转说明（例如审查意见），可留空。",
+    )
     occurred_at = _occurred_at()
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
         views.CaseNoticePdfApi.as_view(),
         name="case-notice-pdf",
     ),
+    path("cases/<str:number>/forward/", views.CaseForwardApi.as_view(), name="case-forward"),
     *(
         path(f"cases/<str:number>/{action.value}/", view.as_view(), name=f"case-{action.value}")
         for action, view in views.ACTION_VIEWS.items()

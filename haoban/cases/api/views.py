@@ -174,6 +174,12 @@ def _filters(request: Request) -> selectors.CaseFilters:
     bad = [v for v in lights if v not in _LIGHT_VALUES]
     if bad:
         errors["light"] = [f"未知的红黄绿灯：{'、'.join(bad)}（可选：green、yellow、red）"]
+    mine = params.get("mine", "")
+    if mine not in ("", "0", "1", "true", "false"):
+        errors["mine"] = ["mine 只能是 1（只看待我办理的办件）或 0"]
+    step = params.get("step", "").strip()
+    if len(step) > 60:
+        errors["step"] = ["环节名称不能超过 60 字"]
     if errors:
         raise exceptions.ValidationError(errors)
     return selectors.CaseFilters(
@@ -181,6 +187,8 @@ def _filters(request: Request) -> selectors.CaseFilters:
         item=params.get("item", ""),
         department=params.get("department", ""),
         lights=tuple(lights),
+        step=step,
+        mine=mine in ("1", "true"),
     )
 
 
@@ -191,6 +199,16 @@ _LIST_FILTERS = [
     OpenApiParameter("item", OpenApiTypes.STR, description="事项实施编码。"),
     OpenApiParameter("department", OpenApiTypes.STR, description="实施部门的统一社会信用代码。"),
     OpenApiParameter("light", OpenApiTypes.STR, description="红黄绿灯，多个以逗号分隔，例如 red,yellow。"),
+    OpenApiParameter("step", OpenApiTypes.STR, description="当前环节名称，例如 审查、决定、制证。"),
+    OpenApiParameter(
+        "mine",
+        OpenApiTypes.STR,
+        enum=["1", "0"],
+        description=(
+            "1：只看待我办理的办件——当前环节的办理角色是我持有的岗位、且环节承办部门（未指定时为办件的实施"
+            "部门）在我的岗位范围内；窗口受理人员还包括范围内尚未受理的办件。"
+        ),
+    ),
 ]
 
 
@@ -367,6 +385,16 @@ class _CaseActionApi(APIView):
     def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
         raise NotImplementedError
 
+    def label(self) -> str:
+        return self.action.label
+
+    def permitted(self, actor: CaseActor, case: Case) -> bool:
+        return actor.may(case, self.action)
+
+    def check_status(self, case: Case) -> None:
+        """Raise TransitionNotAllowed (409) before parsing further when the status forbids the action."""
+        next_status(CaseStatus(case.status), self.action)
+
     @idempotent
     def post(self, request: Request, number: str) -> Response:
         actor = _actor(request)
@@ -376,14 +404,14 @@ class _CaseActionApi(APIView):
             queryset=Case.objects.select_related("department", "service_center", "item_version"),
             actor=actor,
         )
-        if not actor.may(case, self.action):
-            raise exceptions.PermissionDenied(f"您没有对该办件执行“{self.action.label}”的权限。")
+        if not self.permitted(actor, case):
+            raise exceptions.PermissionDenied(f"您没有对该办件执行“{self.label()}”的权限。")
         body, files = _request_body(request)
         data = parse_input(self.input_serializer, body)
         data["files"] = files
         at = _trusted_at(request, data)
         try:
-            next_status(CaseStatus(case.status), self.action)
+            self.check_status(case)
             self.perform(case=case, request=request, at=at, data=data)
         except TransitionNotAllowed as exc:
             raise Conflict(str(exc)) from None
@@ -648,6 +676,41 @@ class CaseWithdrawApi(_CaseActionApi):
 
     def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
         return services.case_withdraw(case=case, actor=request.user, at=at, reason=data["reason"])
+
+
+class CaseForwardApi(_CaseActionApi):
+    """流转 is a recorded event outside the status machine (docs/workflow.md "环节"): who may is the
+    current step's business, and the service answers 409 when the case cannot move."""
+
+    input_serializer = s.CaseForwardInputSerializer
+
+    @extend_schema(
+        operation_id="case_forward",
+        tags=[TAG],
+        summary="流转（forward）：提交下一环节",
+        description=(
+            "审查中的办件从当前办理环节进入事项办理流程的下一环节（最多到“决定”环节；决定本身为准予或"
+            "不予许可），按新环节的时限重算环节到期日，记录“流转”事件，状态不变。只有持有当前环节办理"
+            "角色、负责该环节承办部门（未指定时为办件的实施部门）的工作人员可以流转，否则 403。"
+        ),
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=input_serializer,
+        responses=_ACTION_RESPONSES,
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def label(self) -> str:
+        return "流转"
+
+    def permitted(self, actor: CaseActor, case: Case) -> bool:
+        return actor.may_forward(case)
+
+    def check_status(self, case: Case) -> None:
+        return None  # the service decides (409 with its message)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        return services.case_forward(case=case, actor=request.user, at=at, note=data["note"])
 
 
 ACTION_VIEWS: dict[CaseAction, type[_CaseActionApi]] = {

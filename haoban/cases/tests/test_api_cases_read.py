@@ -153,6 +153,8 @@ def test_list_is_paginated_and_masks_resident_ids(world: World) -> None:
         "channel",
         "submitted_at",
         "current_step",
+        "step_due_date",
+        "step_overdue",
         "legal_due_date",
         "promised_due_date",
         "remaining_workdays",
