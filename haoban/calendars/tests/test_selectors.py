@@ -127,3 +127,35 @@ def test_clear_cache_forces_a_rebuild() -> None:
     first = get_work_calendar(today=TODAY)
     selectors.clear_work_calendar_cache()
     assert get_work_calendar(today=TODAY) is not first
+
+
+def test_production_checks_the_database_at_most_every_interval(settings, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    # given: the production setting (the tests' default is 0: every call checks)
+    settings.HAOBAN_CALENDAR_CHECK_SECONDS = 60
+    first = get_work_calendar(today=TODAY)
+    # when another process bumps a year (nothing in this process is told)
+    HolidayYear.objects.filter(year=2026).update(updated_at=F("updated_at") + dt.timedelta(seconds=1))
+    # then: within the interval the calendar is not asked about, not even by the one cheap query
+    with django_assert_num_queries(0):
+        assert get_work_calendar(today=TODAY) is first
+    # and a call for another day asks (and the bumped year makes it rebuild)
+    rebuilt = get_work_calendar(today=TODAY + dt.timedelta(days=1))
+    assert rebuilt is not first
+    # once the interval has passed, the next call asks again
+    settings.HAOBAN_CALENDAR_CHECK_SECONDS = 0
+    HolidayYear.objects.filter(year=2026).update(updated_at=F("updated_at") + dt.timedelta(seconds=1))
+    assert get_work_calendar(today=TODAY) is not rebuilt
+
+
+def test_a_change_saved_in_this_process_is_seen_at_once(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.HAOBAN_CALENDAR_CHECK_SECONDS = 60
+    assert get_work_calendar(today=TODAY).is_workday(D(2026, 12, 26)) is False
+    # when: a day is saved through the ORM in this process (admin, services)
+    year = HolidayYear.objects.get(year=2026)
+    CalendarDay.objects.create(year=year, date=D(2026, 12, 26), kind=DayKind.MAKEUP_WORKDAY, name="调休")
+    year.save()
+    # then
+    assert get_work_calendar(today=TODAY).is_workday(D(2026, 12, 26)) is True
+    # and deleting it is seen too
+    CalendarDay.objects.get(date=D(2026, 12, 26)).delete()
+    assert get_work_calendar(today=TODAY).is_workday(D(2026, 12, 26)) is False

@@ -278,6 +278,23 @@ class CaseNoticePdfApi(APIView):
 # --- submit ---------------------------------------------------------------------------------------------
 
 
+def _as_written(case: Case) -> Case:
+    """A case created in this request, with its related rows as if prefetched: those the service wrote
+    (``case.written_rows``) and, for every other reverse relation, none — it is new."""
+    written: dict[str, list[Any]] = getattr(case, "written_rows", {})
+    cache: dict[str, Any] = {}
+    for relation in Case._meta.related_objects:
+        if not relation.one_to_many:
+            continue
+        name = relation.get_accessor_name()
+        queryset = getattr(case, name).get_queryset()
+        queryset._result_cache = list(written.get(name, []))
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    case._prefetched_objects_cache = cache  # type: ignore[attr-defined]
+    return case
+
+
 def _submit_applicant(request: Request, given: Any) -> ApplicantProfile:
     if given is None:
         profile = ApplicantProfile.objects.filter(user=request.user).first()
@@ -356,7 +373,7 @@ class CaseSubmitApi(APIView):
             raise _service_errors(exc) from None
         # The submitter sees the case they submitted; the service returns it with everything the detail
         # shows (its one event, its materials, no notices), so the answer is built without reading it back.
-        data = s.CaseDetailOutputSerializer(case, context={"actor": actor}).data
+        data = s.CaseDetailOutputSerializer(_as_written(case), context={"actor": actor}).data
         response = Response(data, status=status.HTTP_201_CREATED)
         response["Location"] = reverse("api:case-detail", kwargs={"number": case.number})
         return response

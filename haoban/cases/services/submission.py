@@ -165,6 +165,14 @@ def _numbering_connection() -> BaseDatabaseWrapper:
     return conn
 
 
+def close_numbering_connection() -> None:
+    """Close this thread's numbering connection (it is opened again when needed)."""
+    conn: BaseDatabaseWrapper | None = getattr(_numbering, "connection", None)
+    if conn is not None:
+        conn.close()
+        _numbering.connection = None
+
+
 def own_transaction_numbers() -> bool:
     """Whether case numbers are taken in a transaction of their own (PostgreSQL, setting on)."""
     return connection.vendor == "postgresql" and bool(
@@ -272,22 +280,12 @@ def case_submit(
             case=case, uploads=uploads, actor=submitted_by, new_case=True
         )
         enqueue_event_effects(event)
-    # What the new case holds, as if prefetched, for a caller that shows it (the API answers from these
-    # rows rather than reading them back); any other query on these relations still goes to the database.
-    _known_rows(case, "events", [event])
-    _known_rows(case, "notices", [])
-    _known_rows(case, "materials", sorted(materials, key=lambda m: (m.requirement.order, m.created_at, m.pk)))
-    return case
-
-
-def _known_rows(case: Case, relation: str, rows: list[Any]) -> None:
-    queryset = getattr(case, relation).get_queryset()
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    case._prefetched_objects_cache = {  # type: ignore[attr-defined]
-        **getattr(case, "_prefetched_objects_cache", {}),
-        relation: queryset,
+    # The rows written, for a caller that shows the new case without reading it back (the API).
+    case.written_rows = {  # type: ignore[attr-defined]
+        "events": [event],
+        "materials": sorted(materials, key=lambda m: (m.requirement.order, m.created_at, m.pk)),
     }
+    return case
 
 
 def _submitter_role(
