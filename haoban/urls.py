@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("workbench/", include("haoban.workbench.urls")),
+    path("payments/", include("haoban.payments.urls")),
     path("", include("haoban.cases.urls")),
     path("", include("haoban.portal.urls")),
 ]

@@ -289,10 +289,8 @@ def case_payment_record(
     payment of that order (:func:`order_record_counter_payment`, window clerk, full amount); a case without
     one keeps the plain record of a payment made outside Haoban (:func:`~haoban.cases.services.case_pay`)."""
     order = PaymentOrder.objects.filter(case=case).first()
-    if order is None:
-        if order_id:
-            raise ValidationError({"order_id": [f"该办件没有缴费单 {order_id}"]})
-        return case_pay(case=case, actor=actor, at=at, order_id=None, amount=amount, method=method)
+    if order is None:  # ``order_id`` is then the outside system's order number, recorded as given
+        return case_pay(case=case, actor=actor, at=at, order_id=order_id, amount=amount, method=method)
     if order_id and order_id != order.number:
         raise ValidationError({"order_id": [f"该办件的缴费单号为 {order.number}，不是 {order_id}"]})
     order_record_counter_payment(

@@ -192,10 +192,17 @@ class PayForm(ActionForm):
     button = "登记缴费"
     method = forms.ChoiceField(
         label="缴费方式",
-        choices=[("", "请选择"), ("cash", "现金"), ("pos", "刷卡"), ("transfer", "银行转账")],
+        choices=[("", "请选择"), ("cash", "现金"), ("pos", "POS 刷卡"), ("bank_transfer", "银行转账")],
         required=False,
     )
-    amount = forms.DecimalField(label="金额（元）", required=False, min_value=0, decimal_places=2)
+    amount = forms.DecimalField(
+        label="金额（元）",
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        help_text="有缴费单的办件须与应缴金额一致（可不填）。",
+    )
+    reference = forms.CharField(label="票据号或凭证号（可不填）", required=False, max_length=64)
 
 
 class DeliverForm(ActionForm):

@@ -35,6 +35,7 @@ from haoban.domain.workflow import CaseAction
 from haoban.portal.application import answers
 from haoban.portal.case_text import event_sentence
 
+from haoban.payments.services import case_payment_record
 from .forms import ACTION_FORMS, OPEN_STATUSES, ActionForm, InboxFilterForm
 
 PAGE_SIZE = 30
@@ -49,7 +50,7 @@ SERVICES: dict[CaseAction, Callable[..., Case]] = {
     CaseAction.APPROVE: services.case_approve,
     CaseAction.DENY: services.case_deny,
     CaseAction.ISSUE: services.case_issue,
-    CaseAction.PAY: services.case_pay,
+    CaseAction.PAY: case_payment_record,  # pays the case's payment order when it has one
     CaseAction.DELIVER: services.case_deliver,
     CaseAction.COMPLETE: services.case_complete,
 }

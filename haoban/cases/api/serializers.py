@@ -14,6 +14,7 @@ from rest_framework import serializers
 from haoban.accounts.models import ApplicantProfile, User
 from haoban.cases.models import ACTION_CHOICES, LIGHT_CHOICES, STATUS_CHOICES, Case, CaseEvent, Notice
 from haoban.catalog.models import Channel
+from haoban.payments.serializers import PaymentOrderOutputSerializer
 
 
 class _EnumField(serializers.ChoiceField):
@@ -393,7 +394,18 @@ class CasePayInputSerializer(serializers.Serializer):
         max_digits=12, decimal_places=2, required=False, allow_null=True, help_text="金额（元）。"
     )
     order_id = serializers.CharField(
-        max_length=64, required=False, allow_null=True, help_text="支付订单号（线上支付）。"
+        max_length=64,
+        required=False,
+        allow_null=True,
+        help_text="缴费单号。办件有缴费单时为窗口缴费登记（窗口受理人员，method 为 cash、pos 或 "
+        "bank_transfer，金额须与应缴金额一致）；可不填。",
+    )
+    reference = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="票据号或 POS 凭证号（可不填）。",
     )
     occurred_at = _occurred_at()
 

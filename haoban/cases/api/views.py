@@ -41,6 +41,7 @@ from haoban.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from haoban.domain.clock import Light
 from haoban.domain.workflow import CaseAction, CaseStatus, TransitionNotAllowed, next_status
 from haoban.organization.models import ServiceCenter
+from haoban.payments.services import PaymentPermissionDenied, case_payment_record
 
 from . import serializers as s
 
@@ -627,20 +628,28 @@ class CasePayApi(_CaseActionApi):
     input_serializer = s.CasePayInputSerializer
 
     @_action_schema(
-        action, input_serializer, "缴费（不改变办件状态）。申请人或其代办人；窗口受理人员登记线下缴费。"
+        action,
+        input_serializer,
+        "缴费（不改变办件状态）。办件有缴费单（payment_orders）时：窗口受理人员登记该缴费单的窗口缴费"
+        "（现金、POS 刷卡、银行转账，全额）；申请人网上缴费请走收银台（docs/payments.md）。办件没有缴费单时："
+        "申请人或窗口受理人员登记在本平台之外的缴费。",
     )
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)
 
     def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
-        return services.case_pay(
-            case=case,
-            actor=request.user,
-            at=at,
-            method=data["method"],
-            amount=data.get("amount"),
-            order_id=data.get("order_id"),
-        )
+        try:
+            return case_payment_record(
+                case=case,
+                actor=request.user,
+                at=at,
+                method=data["method"],
+                amount=data.get("amount"),
+                order_id=data.get("order_id"),
+                reference=data.get("reference", ""),
+            )
+        except PaymentPermissionDenied as exc:
+            raise exceptions.PermissionDenied(exc.message) from None
 
 
 class CaseDeliverApi(_CaseActionApi):
