@@ -9,8 +9,9 @@ from django import forms
 from haoban.accounts.models import StaffAssignment, StaffRole, User
 from haoban.cases.models import Case, DeliverySignature
 from haoban.cases.services import APPROVAL_BASES, DELIVERY_METHODS, SupplementItem
+from haoban.cases.services.steps import NOTE_MAX_LENGTH, StepAction
 from haoban.cases.signatures import SignatureImage, signature_from_base64
-from haoban.catalog.models import MaterialRequirement, ServiceTagCode
+from haoban.catalog.models import MaterialRequirement, ProcessStep, ServiceTagCode
 from haoban.core.notices.content import SPECIAL_PROCEDURES
 from haoban.domain.workflow import CaseAction, CaseStatus
 
@@ -19,7 +20,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ActionForm(forms.Form):
-    action: CaseAction
+    action: CaseAction | StepAction
     title = ""
     button = ""
 
@@ -249,7 +250,34 @@ class CompleteForm(ActionForm):
     button = "办结"
 
 
-ACTION_FORMS: dict[CaseAction, type[ActionForm]] = {
+class ForwardForm(ActionForm):
+    """流转: the case goes on to the next process step (the service checks the role and the last step)."""
+
+    action = StepAction.FORWARD  # type: ignore[assignment]
+    title = "提交下一环节（流转）"
+    button = "提交下一环节"
+    note = forms.CharField(
+        label="流转说明（可不填）",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="例如审查意见，记入办理记录。",
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        following = (
+            ProcessStep.objects.filter(version=case.item_version_id, order__gt=case.current_step.order)
+            .order_by("order", "id")
+            .first()
+            if case.current_step is not None
+            else None
+        )
+        if following is not None:
+            self.title = f"提交至“{following.name}”环节（流转）"
+
+
+ACTION_FORMS: dict[CaseAction | StepAction, type[ActionForm]] = {
     f.action: f
     for f in (
         AcceptForm,
@@ -264,6 +292,7 @@ ACTION_FORMS: dict[CaseAction, type[ActionForm]] = {
         PayForm,
         DeliverForm,
         CompleteForm,
+        ForwardForm,
     )
 }
 
@@ -284,10 +313,21 @@ class InboxFilterForm(forms.Form):
         required=False,
         choices=[("", "办理中"), ("all", "全部")] + [(s.value, s.label) for s in CaseStatus],
     )
+    view = forms.ChoiceField(
+        label="范围",
+        required=False,
+        choices=[("", "待我办理"), ("all", "我的范围内全部")],
+        help_text="待我办理：当前环节由我的岗位办理（窗口受理人员还包括尚未受理的办件）。",
+    )
     step = forms.CharField(label="当前环节", required=False, max_length=40)
     q = forms.CharField(label="办件编号", required=False, max_length=24)
     sort = forms.ChoiceField(
         label="排序",
         required=False,
-        choices=[("", "紧急程度"), ("due", "到期日"), ("submitted", "申请时间（最早在前）")],
+        choices=[
+            ("", "紧急程度"),
+            ("due", "到期日"),
+            ("step_due", "环节到期日"),
+            ("submitted", "申请时间（最早在前）"),
+        ],
     )

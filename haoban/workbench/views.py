@@ -18,29 +18,32 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from haoban.accounts.access import staff_scope
 from haoban.accounts.models import StaffRole
 from haoban.cases import services
-from haoban.cases.access import CASE_VIEWER_ROLES, actions_for
+from haoban.cases.access import CASE_VIEWER_ROLES, CaseActor
 from haoban.cases.audit import audit_case_read, audit_material_download, audit_notice_download
 from haoban.cases.documents import notice_file_response
 from haoban.cases.materials import material_file_response
 from haoban.cases.models import Case, CaseMaterial, DeliverySignature, NegativeDecision
 from haoban.cases.selectors import case_detail, notice_for, urgency_ordered
+from haoban.cases.services.steps import StepAction
 from haoban.cases.signatures import signature_file_response
 from haoban.domain.workflow import CaseAction
+from haoban.payments.services import case_payment_record
 from haoban.portal.application import answers
 from haoban.portal.case_text import event_sentence
 
-from haoban.payments.services import case_payment_record
 from .forms import ACTION_FORMS, OPEN_STATUSES, ActionForm, InboxFilterForm
 
 PAGE_SIZE = 30
 REGISTER_ROLES = (StaffRole.EFFICIENCY_SUPERVISOR, StaffRole.DEPARTMENT_HEAD)
-SERVICES: dict[CaseAction, Callable[..., Case]] = {
+SERVICES: dict[CaseAction | StepAction, Callable[..., Case]] = {
+    StepAction.FORWARD: services.case_forward,
     CaseAction.ACCEPT: services.case_accept,
     CaseAction.REFUSE: services.case_refuse,
     CaseAction.REQUEST_SUPPLEMENT: services.case_request_supplement,
@@ -77,8 +80,20 @@ def _scoped_cases(request: HttpRequest) -> Any:
     scope = request.staff_scope  # type: ignore[attr-defined]
     cases = Case.objects.select_related("item_version", "applicant", "current_step", "department")
     if not scope.is_unrestricted:
-        cases = cases.filter(scope.q(department="department", center="service_center", region="region"))
+        cases = cases.filter(
+            scope.q(department="department", center="service_center", region="region")
+            # a step assigned to another department (ProcessStep.department) brings the case to its staff
+            | scope.q(department="current_step__department")
+        )
     return cases
+
+
+def _actions(request: HttpRequest, case: Case) -> list[CaseAction | StepAction]:
+    """What the user may do on ``case`` now: the workflow's actions of their roles, and 流转 when they hold
+    the current step."""
+    actor = CaseActor.of(request.user)
+    allowed: list[CaseAction | StepAction] = list(actor.actions_on(case))
+    return [*allowed, StepAction.FORWARD] if actor.may_forward(case) else allowed
 
 
 @staff_required
@@ -86,9 +101,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None)
     cases = _scoped_cases(request)
     steps = sorted(set(cases.exclude(current_step=None).values_list("current_step__name", flat=True)))
-    status, step, number = "", "", ""
+    status, step, number, view = "", "", "", ""
     if form.is_valid():
         status, step, number = form.cleaned_data["status"], form.cleaned_data["step"], form.cleaned_data["q"]
+        view = form.cleaned_data["view"]
+    if view != "all":  # 待我办理 by default: the cases whose current step is the user's
+        cases = cases.filter(CaseActor.of(request.user).my_steps())
     if status == "":
         cases = cases.filter(status__in=OPEN_STATUSES)
     elif status != "all":
@@ -102,13 +120,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
         cases = cases.order_by(
             F("promised_due_date").asc(nulls_last=True), F("acceptance_due_date").asc(nulls_last=True), "pk"
         )
+    elif sort == "step_due":
+        cases = cases.order_by(F("step_due_date").asc(nulls_last=True), "pk")
     elif sort == "submitted":
         cases = cases.order_by("submitted_at", "pk")
     else:
         cases = urgency_ordered(cases)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
     for case in page:
         case.masked_applicant = mask_name(case.applicant.name)
+        case.step_overdue = case.step_due_date is not None and case.step_due_date < today
     params = request.GET.copy()
     params.pop("page", None)
     context = {"form": form, "page": page, "steps": steps, "step": step, "query": params.urlencode()}
@@ -134,7 +156,7 @@ def mask_name(name: str) -> str:
 def _case_page(
     request: HttpRequest, case: Case, *, bound: ActionForm | None = None, status: int = 200
 ) -> HttpResponse:
-    allowed = [a for a in actions_for(request.user, case) if a in ACTION_FORMS]
+    allowed = [a for a in _actions(request, case) if a in ACTION_FORMS]
     forms = []
     for action in allowed:
         if bound is not None and bound.action == action:
@@ -150,6 +172,7 @@ def _case_page(
             "bound": bound,
             "timeline": [event_sentence(e) for e in case.events.all()],
             "masked_applicant": mask_name(case.applicant.name),
+            "step_overdue": case.step_due_date is not None and case.step_due_date < timezone.localdate(),
             "answers": answers(case.form_data, case.item_version.form_schema or {}),
         },
         status=status,
@@ -168,11 +191,13 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
 def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     case = case_detail(user=request.user, number=number)
     try:
-        verb = CaseAction(action)
+        verb: CaseAction | StepAction = (
+            StepAction.FORWARD if action == StepAction.FORWARD else CaseAction(action)
+        )
         form_class = ACTION_FORMS[verb]
     except (ValueError, KeyError):
         raise Http404("没有这个办理操作。") from None
-    if verb not in actions_for(request.user, case):
+    if verb not in _actions(request, case):
         messages.error(
             request,
             f"办件当前状态为“{case.get_status_display()}”，您不能执行“{verb.label}”。页面已刷新为最新状态。",

@@ -14,6 +14,7 @@ itself is ``approve`` / ``deny``, which then move the case to 制证.
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -34,7 +35,18 @@ from .base import (
     step_department_id,
 )
 
-FORWARD = "forward"
+
+class StepAction(StrEnum):
+    """The recorded event kinds of the process steps (not glossary actions: the status does not change)."""
+
+    FORWARD = "forward"
+
+    @property
+    def label(self) -> str:
+        return "流转"
+
+
+FORWARD = StepAction.FORWARD.value
 NOTE_MAX_LENGTH = 500
 
 

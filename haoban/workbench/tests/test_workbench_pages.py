@@ -222,7 +222,7 @@ def test_mask_name() -> None:
     assert mask_name("莆田市好味食品有限公司") == "莆田市****有限公司"
 
 
-def test_inbox_puts_red_before_green(version: Any, clerk: Any) -> None:
+def test_inbox_puts_red_before_green(version: Any, reviewer: Any) -> None:
     late = case_in_status("in_review", version=version, at=at(2026, 8, 3))
     fresh = case_in_status("in_review", version=version, at=NOW)
     from haoban.cases.services import case_recompute_clock
@@ -230,7 +230,7 @@ def test_inbox_puts_red_before_green(version: Any, clerk: Any) -> None:
     case_recompute_clock(case=late)
     late.refresh_from_db()
     assert late.light == "red"
-    html = _client(clerk).get("/workbench/").content.decode()
+    html = _client(reviewer).get("/workbench/").content.decode()
     assert html.index(late.number) < html.index(fresh.number)
     assert '<span class="light light-red">红灯</span>' in html
 
@@ -305,9 +305,9 @@ def test_inbox_sorted_by_submission_and_filtered_by_step(version: Any, clerk: An
     older = case_in_status("in_review", version=version, at=at(2026, 9, 14))
     waiting = case_in_status("submitted", version=version, at=NOW)
     client = _client(clerk)
-    by_submission = client.get("/workbench/?sort=submitted").content.decode()
+    by_submission = client.get("/workbench/?view=all&sort=submitted").content.decode()
     assert by_submission.index(older.number) < by_submission.index(newer.number)
     assert "按申请时间排序，最早申请的在前。" in by_submission
     step = newer.current_step.name
-    in_step = client.get(f"/workbench/?step={step}").content.decode()
+    in_step = client.get(f"/workbench/?view=all&step={step}").content.decode()
     assert newer.number in in_step and older.number in in_step and waiting.number not in in_step
