@@ -250,6 +250,8 @@ HAOBAN_YELLOW_RATIO = float(os.environ.get("HAOBAN_YELLOW_RATIO", "0.2"))
 # Submission write path (docs/performance.md). How often a process asks the database whether the working-day
 # calendar changed (seconds; 0 = on every call).
 HAOBAN_CALENDAR_CHECK_SECONDS = float(os.environ.get("HAOBAN_CALENDAR_CHECK_SECONDS", "2"))
+# How long a process keeps rarely changing rows read on hot paths (haoban.core.localcache; 0 = not at all).
+HAOBAN_LOCAL_CACHE_SECONDS = float(os.environ.get("HAOBAN_LOCAL_CACHE_SECONDS", "2"))
 # On PostgreSQL, allocate case numbers in a short transaction of their own, so the region's daily counter row
 # is not locked until the submission commits (a failed submission leaves a gap in the day's numbers).
 HAOBAN_CASE_NUMBER_OWN_TRANSACTION = os.environ.get(

@@ -156,8 +156,11 @@ def applicant_principals(user: UserLike, on: dt.date | None = None) -> set[int]:
     if not _is_active_user(user):
         return set()
     day = on or timezone.localdate()
-    own = set(ApplicantProfile.objects.filter(user=user).values_list("pk", flat=True))
-    represented = AgentAuthorization.objects.filter(active_authorizations_q(day), agent=user).values_list(
-        "principal_id", flat=True
+    # One query: own profiles UNION the principals of the authorizations in force.
+    own = ApplicantProfile.objects.filter(user=user).order_by().values_list("pk", flat=True)
+    represented = (
+        AgentAuthorization.objects.filter(active_authorizations_q(day), agent=user)
+        .order_by()
+        .values_list("principal_id", flat=True)
     )
-    return own | set(represented)
+    return set(own.union(represented))

@@ -20,6 +20,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
+from haoban.core.localcache import LocalCache
 from haoban.organization.models import Department, Region
 
 from .models import (
@@ -157,6 +158,24 @@ def current_version(
     if version is not None:
         version.in_force_on = day  # type: ignore[attr-defined]
     return version
+
+
+_versions_in_force: LocalCache[ServiceItemVersion | None] = LocalCache(
+    "catalog-versions-in-force", models=(ServiceItem, ServiceItemVersion, MaterialRequirement)
+)
+
+
+def version_for_submission(
+    implementation_code: str, *, today: dt.date | None = None
+) -> ServiceItemVersion | None:
+    """:func:`current_version` with its material requirements, kept per process for a moment
+    (:mod:`haoban.core.localcache`): every submission of an item needs the same version, and a published
+    version does not change. Treat the object as read-only: it is shared between requests."""
+    day = _today(today)
+    return _versions_in_force.get(
+        (implementation_code, day),
+        lambda: current_version(implementation_code, today=day, with_materials=True),
+    )
 
 
 def published_version(implementation_code: str, number: int) -> ServiceItemVersion | None:

@@ -34,7 +34,7 @@ from haoban.cases.materials import MaterialUpload, requirements_of
 from haoban.cases.models import Case
 from haoban.cases.signatures import signature_from_base64
 from haoban.catalog.models import MaterialRequirement, ServiceItemVersion
-from haoban.catalog.selectors import current_version
+from haoban.catalog.selectors import version_for_submission
 from haoban.core.api import Conflict, StandardPagination
 from haoban.core.api_views import ERROR_400, ERROR_403, ERROR_404, ERROR_409, parse_input
 from haoban.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
@@ -340,7 +340,7 @@ class CaseSubmitApi(APIView):
     def post(self, request: Request) -> Response:
         body, files = _request_body(request)
         data = parse_input(s.CaseSubmitInputSerializer, body)
-        version = current_version(data["item"].strip().upper(), with_materials=True)
+        version = version_for_submission(data["item"].strip().upper())
         if version is None:
             raise exceptions.ValidationError({"item": [f"未找到实施编码为 {data['item']} 的现行事项"]})
         applicant = _submit_applicant(request, data.get("applicant"))

@@ -93,8 +93,7 @@ def test_one_submission_asks_the_database_only_what_it_needs() -> None:
         "SELECT catalog_serviceitemversion",  # the version in force, with its item, department, region
         "SELECT catalog_materialrequirement",  # its requirements, once
         "SELECT accounts_applicantprofile",  # the caller's applicant profile
-        "SELECT accounts_applicantprofile",  # the caller's principals: own profiles…
-        "SELECT accounts_agentauthorization",  # …and the authorizations in force
+        "SELECT accounts_applicantprofile",  # the caller's principals: own profiles UNION authorizations
         "SELECT accounts_staffassignment",  # staff roles (none)
         "INSERT cases_casenumbersequence",  # the number: one upsert
         "SELECT calendars_holidayyear",  # has the working-day calendar changed? (tests: on every call)
