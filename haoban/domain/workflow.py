@@ -135,6 +135,8 @@ TRANSITION_ROWS: tuple[tuple[CaseStatus | None, CaseAction, CaseStatus], ...] = 
     # Special procedures whose time is not counted (Art. 45): 听证、检验、检测、检疫、鉴定、专家评审 ...
     (S.IN_REVIEW, A.SUSPEND, S.SUSPENDED),
     (S.SUSPENDED, A.RESUME, S.IN_REVIEW),
+    # 容缺 materials may also arrive during a special procedure; the procedure goes on.
+    (S.SUSPENDED, A.SUPPLEMENT, S.SUSPENDED),
     # Decision (Art. 38): a written approval, or a written denial with reasons and the remedies. Only from
     # in_review: a special procedure must end (resume) before the decision.
     (S.IN_REVIEW, A.APPROVE, S.APPROVED),

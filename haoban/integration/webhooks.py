@@ -20,6 +20,7 @@ from typing import Any
 from django.utils import timezone
 
 from haoban.cases.models import CaseEvent
+from haoban.core.localcache import LocalCache
 from haoban.core.models import OutboxMessage
 from haoban.core.outbox import outbox_enqueue, register_handler
 
@@ -52,6 +53,24 @@ def event_body(case_event: CaseEvent) -> dict[str, Any]:
     }
 
 
+_webhook_departments: LocalCache[frozenset[int]] = LocalCache(
+    "integration-webhook-departments", models=(IntegrationClient,)
+)
+
+
+def departments_with_webhooks() -> frozenset[int]:
+    """Ids of the departments with an active client that has a webhook URL (kept per process for a
+    moment, :mod:`haoban.core.localcache`; a client added elsewhere is notified of events within it)."""
+    return _webhook_departments.get(
+        "all",
+        lambda: frozenset(
+            IntegrationClient.objects.filter(active=True)
+            .exclude(webhook_url="")
+            .values_list("department_id", flat=True)
+        ),
+    )
+
+
 def enqueue_case_webhooks(*, case_event: CaseEvent) -> list[OutboxMessage]:
     """One ``integration.webhook`` message per client to notify of ``case_event``.
 
@@ -59,6 +78,8 @@ def enqueue_case_webhooks(*, case_event: CaseEvent) -> list[OutboxMessage]:
     the event itself. Calling it twice for one event enqueues nothing the second time.
     """
     case = case_event.case
+    if case.department_id not in departments_with_webhooks():  # most events: no query at all
+        return []
     clients = IntegrationClient.objects.filter(department_id=case.department_id, active=True).exclude(
         webhook_url=""
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from haoban.cases.models import Case, CaseEvent
+from haoban.cases.models import Case, CaseEvent, CaseMaterial
 from haoban.domain.workflow import CaseStatus
 
 _SENTENCES = {
@@ -38,6 +38,19 @@ def event_sentence(event: CaseEvent) -> dict[str, Any]:
         details.append(f"容缺受理：请在 {data.get('tolerant_due_date')} 前补交 {names}")
     if event.action == "request-supplement":
         details.extend(f"{i.get('name')}：{i.get('problem')}" for i in data.get("items", []))
+    if event.action == "supplement" and event.from_status in ("in_review", "suspended"):
+        # 容缺材料 handed in during the review: name them, and say when all have arrived.
+        text = "容缺材料已提交"
+        names = CaseMaterial.objects.filter(pk__in=data.get("materials", [])).values_list(
+            "requirement__name", flat=True
+        )
+        details.append("、".join(sorted(set(names))))
+        if data.get("tolerant_completed"):
+            details.append("容缺材料已补齐")
+    if event.action == "forward" and data.get("to_step"):
+        details.append(f"当前环节：{data['to_step'].get('name', '')}")
+        if for_staff and data.get("note"):
+            details.append(f"流转说明：{data['note']}")
     if event.action == "extend" and event.amount:
         details.append(f"延长 {event.amount} 个工作日")
     if event.action == "suspend":

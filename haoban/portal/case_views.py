@@ -27,6 +27,7 @@ from haoban.cases.documents import notice_file_response, supplement_deadline
 from haoban.cases.materials import MaterialUpload, material_file_response, resolve_material
 from haoban.cases.models import Case, CaseMaterial, Notice
 from haoban.cases.selectors import case_detail, case_list, notice_for
+from haoban.cases.tolerant import tolerant_materials
 from haoban.catalog.models import MaterialRequirement, ServiceItemVersion
 from haoban.catalog.selectors import current_version
 from haoban.domain.workflow import CaseAction, CaseStatus
@@ -360,23 +361,83 @@ def my_case(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _render_case(
-    request: HttpRequest, case: Case, *, errors: dict[str, str] | None = None, status: int = 200
+    request: HttpRequest,
+    case: Case,
+    *,
+    errors: dict[str, str] | None = None,
+    tolerant_errors: dict[int, list[str]] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     allowed = actions_for(request.user, case)
+    events = list(case.events.all())
+    tolerant = tolerant_materials(case, events)
+    tolerant_forms = []
+    if tolerant is not None and case.status in TOLERANT_STATUSES and CaseAction.SUPPLEMENT in allowed:
+        tolerant_forms = [
+            {"material": m, "errors": (tolerant_errors or {}).get(m.requirement_id, [])}
+            for m in tolerant.outstanding
+        ]
     return render(
         request,
         "portal/my/case.html",
         {
             "case": case,
-            "timeline": [event_sentence(e) for e in case.events.all()],
+            "timeline": [event_sentence(e) for e in events],
             "next_steps": next_steps(case),
             "supplement": _supplement_request(case),
             "can_supplement": CaseAction.SUPPLEMENT in allowed,
             "can_withdraw": CaseAction.WITHDRAW in allowed,
+            "tolerant": tolerant,
+            "tolerant_forms": tolerant_forms,
             "errors": errors or {},
         },
         status=status,
     )
+
+
+TOLERANT_STATUSES = (CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED)
+
+
+@login_required
+@require_POST
+def my_case_tolerant(request: HttpRequest, number: str) -> HttpResponse:
+    """容缺受理: the applicant (or their agent) hands in one outstanding 容缺 material while the case is in
+    review or in a special procedure (``case_supplement`` records it without a status change)."""
+    case = _my_case(request, number)
+    tolerant = tolerant_materials(case)
+    outstanding = {m.requirement_id: m for m in tolerant.outstanding} if tolerant is not None else {}
+    if case.status not in TOLERANT_STATUSES or not outstanding:
+        messages.error(request, "该办件目前没有需要补交的容缺材料。")
+        return redirect("portal:my_case", number=number)
+    chosen = request.POST.get("requirement", "")
+    pk = int(chosen) if chosen.isdigit() else None
+    requirement = MaterialRequirement.objects.filter(pk=pk, version=case.item_version_id).first()
+    if requirement is None or pk not in outstanding:
+        messages.error(request, "请选择需要补交的容缺材料。")
+        return redirect("portal:my_case", number=number)
+    upload = request.FILES.get("material")
+    field_errors: list[str] = []
+    if upload is None:
+        field_errors = [f"请选择“{requirement.name}”的文件"]
+    else:
+        try:
+            services.case_supplement(
+                case=case, actor=request.user, uploads=[MaterialUpload(requirement, upload)]
+            )
+        except services.CaseConflict as exc:
+            messages.error(request, exc.message)
+            return redirect("portal:my_case", number=number)
+        except ValidationError as exc:
+            field_errors = exc.messages
+    if field_errors:
+        summary = {f"tolerant-material-{pk}": " ".join(field_errors)}
+        return _render_case(request, case, errors=summary, tolerant_errors={pk: field_errors}, status=400)
+    done = tolerant_materials(case)
+    if done is not None and done.completed:
+        messages.success(request, f"“{requirement.name}”已提交，容缺材料已补齐，部门继续审查。")
+    else:
+        messages.success(request, f"“{requirement.name}”已提交，部门将审核。")
+    return redirect("portal:my_case", number=number)
 
 
 @login_required

@@ -25,6 +25,7 @@ urlpatterns = [
     path("my/cases/<str:number>/", case_views.my_case, name="my_case"),
     path("my/cases/<str:number>/submitted/", case_views.apply_done, name="apply_done"),
     path("my/cases/<str:number>/supplement/", case_views.my_case_supplement, name="my_case_supplement"),
+    path("my/cases/<str:number>/tolerant/", case_views.my_case_tolerant, name="my_case_tolerant"),
     path("my/cases/<str:number>/withdraw/", case_views.my_case_withdraw, name="my_case_withdraw"),
     path(
         "my/cases/<str:number>/notices/<uuid:notice_uuid>/", case_views.my_case_notice, name="my_case_notice"

@@ -33,6 +33,7 @@ from haoban.cases.models import Case, CaseMaterial, DeliverySignature, NegativeD
 from haoban.cases.selectors import case_detail, notice_for, urgency_ordered
 from haoban.cases.services.steps import StepAction
 from haoban.cases.signatures import signature_file_response
+from haoban.cases.tolerant import tolerant_materials
 from haoban.domain.workflow import CaseAction
 from haoban.payments.services import case_payment_record
 from haoban.portal.application import answers
@@ -171,6 +172,7 @@ def _case_page(
             "forms": forms,
             "bound": bound,
             "timeline": [event_sentence(e) for e in case.events.all()],
+            "tolerant": tolerant_materials(case),
             "masked_applicant": mask_name(case.applicant.name),
             "step_overdue": case.step_due_date is not None and case.step_due_date < timezone.localdate(),
             "answers": answers(case.form_data, case.item_version.form_schema or {}),

@@ -518,7 +518,9 @@ class CaseSupplementApi(_CaseActionApi):
             "application/json": s.CaseSupplementInputSerializer,
             "multipart/form-data": s.CaseSupplementMultipartInputSerializer,
         },
-        "补正材料（待补正时重新收件；容缺受理后补齐容缺材料）。申请人或其代办人。上传文件用 "
+        "补正材料（待补正时重新收件；容缺受理后，在审查中或特别程序中补交受理时约定的容缺材料，只收尚未补交"
+        "的容缺材料，全部补齐后 tolerant_due_date 为 null、不再逾期提醒；没有待补交的容缺材料时 409）。"
+        "申请人或其代办人。上传文件用 "
         "multipart/form-data：materials 为 JSON 文本，每个文件的字段名为 material_<材料要求标识>。",
     )
     def post(self, request: Request, number: str) -> Response:

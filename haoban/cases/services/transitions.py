@@ -57,6 +57,7 @@ from ..models import (
     PostVerificationTask,
 )
 from ..signatures import SignatureImage, validate_signature
+from ..tolerant import TolerantMaterials, tolerant_materials
 from .base import (
     DEEMED_ACCEPT,
     CaseConflict,
@@ -273,22 +274,39 @@ def case_supplement(
     with transaction.atomic():
         t = begin(case, CaseAction.SUPPLEMENT, at=at)
         uploads = list(uploads)
-        if not uploads and t.from_status is CaseStatus.PENDING_SUPPLEMENT:
-            raise_errors({"uploads": ["请上传需要补正的材料"]})
+        tolerant = None
+        if t.from_status is CaseStatus.PENDING_SUPPLEMENT:
+            if not uploads:
+                raise_errors({"uploads": ["请上传需要补正的材料"]})
+        else:
+            tolerant = _tolerant_outstanding(t, uploads)
         created = case_materials.save_case_materials(case=t.case, uploads=uploads, actor=actor)
         data: dict[str, Any] = {"materials": [m.pk for m in created]}
-        if t.from_status is CaseStatus.IN_REVIEW and t.case.tolerant_due_date is not None:
-            accepted = t.last_event(CaseAction.ACCEPT.value)
-            outstanding = {
-                m["material_requirement_id"]
-                for m in (accepted.data.get("deficient_materials", []) if accepted is not None else [])
-            }
-            provided = _provided_after(t, accepted) | {m.requirement_id for m in created}
-            if outstanding <= provided:
-                t.set(tolerant_due_date=None)
-                data["tolerant_completed"] = True
+        if tolerant is not None and tolerant.outstanding_ids <= {m.requirement_id for m in created}:
+            t.set(tolerant_due_date=None)
+            data["tolerant_completed"] = True
         t.finish(actor=actor, data=data)
     return t.case
+
+
+def _tolerant_outstanding(t: Transition, uploads: list[case_materials.MaterialUpload]) -> TolerantMaterials:
+    """In review or in a special procedure only the 容缺 materials promised at acceptance, and not yet
+    delivered (or found deficient since), may be handed in."""
+    tolerant = tolerant_materials(t.case, t.events)
+    if tolerant is None or tolerant.completed:
+        raise CaseConflict("该办件没有待补交的容缺材料")
+    if not uploads:
+        raise_errors({"uploads": ["请上传容缺材料"]})
+    errors: Errors = {}
+    for upload in uploads:
+        if upload.requirement.pk not in tolerant.outstanding_ids:
+            add_error(
+                errors,
+                case_materials.material_key(upload.requirement),
+                f"“{upload.requirement.name}”不是待补交的容缺材料",
+            )
+    raise_errors(errors)
+    return tolerant
 
 
 # --- review (Art. 42, 45) ------------------------------------------------------------------------------

@@ -101,7 +101,7 @@ def test_one_submission_asks_the_database_only_what_it_needs() -> None:
         "INSERT cases_caseevent",
         "INSERT cases_casematerial",  # both materials in one statement
         "INSERT core_outboxmessage",  # the applicant's notification
-        "SELECT integration_integrationclient",  # department systems to notify (none)
+        "SELECT integration_integrationclient",  # departments with systems to notify (none; cached 2 s)
         "UPDATE core_idempotencyrecord",  # the response, for replays
     ]
 

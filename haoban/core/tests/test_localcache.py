@@ -48,3 +48,21 @@ def test_the_version_for_submission_is_reused_and_refreshed_on_change(
     # when the version is saved in this process (e.g. withdrawn), the next call reads again
     version.save()
     assert version_for_submission(code) is not first
+
+
+def test_departments_with_webhooks_kept_until_a_client_changes(
+    settings: Any, django_assert_num_queries: Any
+) -> None:
+    from haoban.catalog.tests.factories import make_department
+    from haoban.integration.services import integration_client_create
+    from haoban.integration.webhooks import departments_with_webhooks
+
+    settings.HAOBAN_LOCAL_CACHE_SECONDS = 60
+    department = make_department()
+    assert departments_with_webhooks() == frozenset()
+    with django_assert_num_queries(0):
+        assert departments_with_webhooks() == frozenset()
+    # when a client with a webhook is added in this process
+    integration_client_create(department=department, webhook_url="http://127.0.0.1:9/hook")
+    # then it is seen at once
+    assert departments_with_webhooks() == frozenset({department.pk})

@@ -77,7 +77,7 @@ EXPECTED: dict[str | None, dict[str, str]] = {
         "pay": "in_review",
         "withdraw": "withdrawn",
     },
-    "suspended": {"resume": "in_review", "withdraw": "withdrawn"},
+    "suspended": {"supplement": "suspended", "resume": "in_review", "withdraw": "withdrawn"},
     "approved": {"issue": "issued", "pay": "approved"},
     "denied": {"complete": "completed"},
     "issued": {"pay": "issued", "deliver": "delivered"},
@@ -104,9 +104,9 @@ def test_the_enums_hold_exactly_the_canonical_values_and_labels() -> None:
 
 def test_the_cross_product_splits_into_allowed_and_forbidden() -> None:
     assert len(ALL_PAIRS) == 12 * 15
-    assert (len(ALLOWED), len(FORBIDDEN)) == (25, 155)
+    assert (len(ALLOWED), len(FORBIDDEN)) == (26, 154)
     # No pair is listed twice in the module's rows, and the lookup table holds exactly the expected pairs.
-    assert len(workflow.TRANSITION_ROWS) == len(workflow.TRANSITIONS) == 25
+    assert len(workflow.TRANSITION_ROWS) == len(workflow.TRANSITIONS) == 26
     assert {(_status(s), CaseAction(a)): CaseStatus(t) for s, a, t in ALLOWED} == workflow.TRANSITIONS
 
 
@@ -163,7 +163,11 @@ def test_allowed_actions_examples() -> None:
         CaseAction.PAY,
         CaseAction.WITHDRAW,
     ]
-    assert allowed_actions(CaseStatus.SUSPENDED) == [CaseAction.RESUME, CaseAction.WITHDRAW]
+    assert allowed_actions(CaseStatus.SUSPENDED) == [
+        CaseAction.SUPPLEMENT,
+        CaseAction.RESUME,
+        CaseAction.WITHDRAW,
+    ]
     assert allowed_actions(CaseStatus.COMPLETED) == []
 
 
