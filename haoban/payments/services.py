@@ -10,6 +10,7 @@ department's systems get their webhook). Lock order: the payment order, then the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,7 @@ from haoban.accounts.models import StaffRole
 from haoban.cases.access import CaseActor
 from haoban.cases.models import Case
 from haoban.cases.services import CaseConflict, CaseServiceError, case_pay
+from haoban.catalog.models import FeeItem
 
 from .models import PaymentOrder
 from .providers import InvalidNotification, PaymentNotification, PaymentProvider, get_provider
@@ -49,27 +51,40 @@ def order_number_for(case: Case) -> str:
     return f"{ORDER_PREFIX}{case.number}"
 
 
-def _fee_lines(case: Case) -> list[dict[str, str]]:
+def chargeable_fees(case: Case) -> list[FeeItem]:
+    """The pinned version's fee items that name an amount above zero, in their order."""
     return [
-        {
-            "name": fee.name,
-            "basis": fee.basis,
-            "standard": fee.standard,
-            "amount": f"{fee.amount:.2f}",
-        }
+        fee
         for fee in case.item_version.fees.order_by("order", "pk")
         if fee.amount is not None and fee.amount > 0
     ]
 
 
-def order_create_for_case(*, case: Case) -> PaymentOrder | None:
+def _fee_lines(case: Case, fee_item_ids: Sequence[int] | None) -> list[dict[str, str]]:
+    fees = chargeable_fees(case)
+    if fee_item_ids is not None:
+        known = {fee.pk for fee in fees}
+        unknown = [str(pk) for pk in fee_item_ids if pk not in known]
+        if unknown:
+            raise ValidationError(
+                {"fee_items": [f"收费项目 {'、'.join(unknown)} 不是该事项版本中有金额的收费项目"]}
+            )
+        fees = [fee for fee in fees if fee.pk in set(fee_item_ids)]
+    return [
+        {"name": fee.name, "basis": fee.basis, "standard": fee.standard, "amount": f"{fee.amount:.2f}"}
+        for fee in fees
+    ]
+
+
+def order_create_for_case(*, case: Case, fee_item_ids: Sequence[int] | None = None) -> PaymentOrder | None:
     """The case's payment order, created from its pinned version's fee items with an amount above zero
-    (called by ``case_approve`` inside its transaction, the case locked). Idempotent: an existing order is
-    returned unchanged. None when the version charges nothing (or names no amounts)."""
+    (called by ``case_approve`` inside its transaction, the case locked): those named by ``fee_item_ids``
+    (the fees that apply to this case, when the item lists alternatives), or all of them (None).
+    Idempotent: an existing order is returned unchanged. None when nothing is charged."""
     existing = PaymentOrder.objects.filter(case=case).first()
     if existing is not None:
         return existing
-    lines = _fee_lines(case)
+    lines = _fee_lines(case, fee_item_ids)
     if not lines:
         return None
     order = PaymentOrder(

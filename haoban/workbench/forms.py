@@ -14,6 +14,7 @@ from haoban.cases.signatures import SignatureImage, signature_from_base64
 from haoban.catalog.models import MaterialRequirement, ProcessStep, ServiceTagCode
 from haoban.core.notices.content import SPECIAL_PROCEDURES
 from haoban.domain.workflow import CaseAction, CaseStatus
+from haoban.payments.services import chargeable_fees
 
 A = CaseAction
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -168,10 +169,24 @@ class ApproveForm(ActionForm):
     button = "准予许可"
     basis = forms.ChoiceField(label="审批方式", choices=list(APPROVAL_BASES.items()), initial="standard")
 
+    fee_items = forms.TypedMultipleChoiceField(
+        label="本件收取的费用",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="准予后按所选项目开具缴费单；都不选则不收费。",
+    )
+
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
         if ServiceTagCode.COMMITMENT not in _tags(case):
             del self.fields["basis"]
+        fees = chargeable_fees(case)
+        if fees:
+            self.fields["fee_items"].choices = [(f.pk, f"{f.name}（{f.amount:.2f} 元）") for f in fees]
+            self.fields["fee_items"].initial = [f.pk for f in fees]
+        else:
+            del self.fields["fee_items"]
 
 
 class DenyForm(ActionForm):

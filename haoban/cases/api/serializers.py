@@ -374,6 +374,14 @@ class CaseApproveInputSerializer(serializers.Serializer):
         default="standard",
         help_text="审批方式：standard 一般审批（默认），commitment 告知承诺。",
     )
+    fee_items = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="本件收取的收费项目（事项版本收费项目的 id）；不填则收取全部有金额的收费项目，空列表为不收费。"
+        "准予后按此开具缴费单。",
+    )
     occurred_at = _occurred_at()
 
 

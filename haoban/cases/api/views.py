@@ -596,7 +596,9 @@ class CaseApproveApi(_CaseActionApi):
         return super().post(request, number)
 
     def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
-        return services.case_approve(case=case, actor=request.user, at=at, basis=data["basis"])
+        return services.case_approve(
+            case=case, actor=request.user, at=at, basis=data["basis"], fee_items=data.get("fee_items")
+        )
 
 
 class CaseDenyApi(_CaseActionApi):

@@ -408,8 +408,17 @@ def case_resume(*, case: Case, actor: User, at: dt.datetime | None = None) -> Ca
 # --- decision (Art. 38) ---------------------------------------------------------------------------------
 
 
-def case_approve(*, case: Case, actor: User, at: dt.datetime | None = None, basis: str = "standard") -> Case:
-    """准予 (准予决定书); the certificate is due within 10 working days (Art. 44)."""
+def case_approve(
+    *,
+    case: Case,
+    actor: User,
+    at: dt.datetime | None = None,
+    basis: str = "standard",
+    fee_items: Sequence[int] | None = None,
+) -> Case:
+    """准予 (准予决定书); the certificate is due within 10 working days (Art. 44). Opens the payment order
+    of the item's fees: ``fee_items`` (ids of the version's fee items) names those that apply to this case
+    when the item lists alternatives (住宅 / 非住宅); None charges every fee item with an amount."""
     with transaction.atomic():
         t = begin(case, CaseAction.APPROVE, at=at)
         if basis not in APPROVAL_BASES:
@@ -419,7 +428,7 @@ def case_approve(*, case: Case, actor: User, at: dt.datetime | None = None, basi
         t.set(decided_on=t.day, commitment_basis=basis == "commitment")
         move_to_step(t, step_named(t.case, ["制证", "发证"]))
         event = t.finish(actor=actor, data={"basis": basis})
-        _open_payment_order(t.case)
+        _open_payment_order(t.case, fee_items)
         if basis == "commitment":
             PostVerificationTask.objects.create(
                 case=t.case,
@@ -430,11 +439,11 @@ def case_approve(*, case: Case, actor: User, at: dt.datetime | None = None, basi
     return t.case
 
 
-def _open_payment_order(case: Case) -> None:
+def _open_payment_order(case: Case, fee_items: Sequence[int] | None) -> None:
     """The payment order of the item's fees (haoban.payments builds on cases, hence the late import)."""
     from haoban.payments.services import order_create_for_case
 
-    order_create_for_case(case=case)
+    order_create_for_case(case=case, fee_item_ids=fee_items)
 
 
 def _release_hold(case: Case) -> None:

@@ -127,3 +127,21 @@ def test_the_applicant_cannot_record_a_counter_payment_and_others_do_not_see_the
     assert (stranger.status_code, head.status_code, detail.status_code) == (404, 403, 404)
     assert order_row(order_of(case)) == before
     assert snapshot(case) == events
+
+
+def test_approve_through_the_api_with_the_fees_that_apply() -> None:
+    case = approved_case(status="in_review")
+    fees = {f.name: f.pk for f in case.item_version.fees.all()}
+
+    response = _api(head_of(case)).post(
+        f"/api/v1/cases/{case.number}/approve/",
+        {"fee_items": [fees["工本费"], fees["登记费"]]},
+        format="json",
+    )
+    bad = _api(head_of(case)).post(
+        f"/api/v1/cases/{case.number}/approve/", {"fee_items": ["x"]}, format="json"
+    )
+
+    assert response.status_code == 200, response.json()
+    assert [o["amount"] for o in response.json()["payment_orders"]] == ["80.50"]
+    assert (bad.status_code, list(bad.json()["fields"])) == (400, ["fee_items[0]"])

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from haoban.cases.models import CaseEvent
-from haoban.cases.services import CaseConflict, case_complete, case_deliver, case_issue
+from haoban.cases.services import CaseConflict, case_approve, case_complete, case_deliver, case_issue
 from haoban.cases.tests.factories import (
     at,
     case_in_status,
@@ -335,3 +335,42 @@ def test_issue_is_not_held() -> None:
     case = case_issue(case=case, actor=clerk_of(case))
 
     assert case.status == "issued"
+
+
+# --- the fees that apply to this case (alternatives such as 住宅 / 非住宅) -----------------------------------
+
+
+def test_the_approver_names_the_fees_that_apply() -> None:
+    # given
+    case = approved_case(status="in_review")
+    fees = {f.name: f.pk for f in case.item_version.fees.all()}
+
+    # when
+    case = case_approve(case=case, actor=head_of(case), fee_items=[fees["登记费"]])
+
+    # then
+    order = order_of(case)
+    assert (order.amount, [line["name"] for line in order.lines]) == (Decimal("70.50"), ["登记费"])
+
+
+def test_no_fee_named_means_no_order() -> None:
+    case = approved_case(status="in_review")
+
+    case = case_approve(case=case, actor=head_of(case), fee_items=[])
+
+    assert (case.status, PaymentOrder.objects.filter(case=case).count()) == ("approved", 0)
+
+
+def test_a_fee_without_amount_or_of_another_item_is_refused_and_nothing_written() -> None:
+    case = approved_case(status="in_review")
+    no_amount = case.item_version.fees.get(name="加急服务费").pk
+    before = snapshot(case)
+
+    with pytest.raises(ValidationError) as raised:
+        case_approve(case=case, actor=head_of(case), fee_items=[no_amount, 999999])
+
+    assert raised.value.message_dict == {
+        "fee_items": [f"收费项目 {no_amount}、999999 不是该事项版本中有金额的收费项目"]
+    }
+    assert snapshot(case) == before
+    assert PaymentOrder.objects.filter(case=case).count() == 0

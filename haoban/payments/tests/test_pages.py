@@ -3,6 +3,7 @@ Chinese message naming the field when the input is bad, and write nothing."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -113,3 +114,18 @@ def test_the_generic_pay_action_of_the_workbench_pays_the_order() -> None:
     assert response.status_code == 302
     order = order_of(case)
     assert (order.status, order.method, order.provider_reference) == ("paid", "bank_transfer", "TX1")
+
+
+def test_the_approve_form_offers_the_fees_and_opens_the_order_for_those_ticked() -> None:
+    case = approved_case(status="in_review")
+    fees = {f.name: f.pk for f in case.item_version.fees.all()}
+    head = _client(head_of(case))
+    page = head.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert "本件收取的费用" in page and "工本费（10.00 元）" in page and "加急服务费" not in page
+
+    response = head.post(
+        f"/workbench/cases/{case.number}/actions/approve/", {"approve-fee_items": [fees["工本费"]]}
+    )
+
+    assert response.status_code == 302
+    assert order_of(case).amount == Decimal("10.00")
