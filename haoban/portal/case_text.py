@@ -13,6 +13,7 @@ _SENTENCES = {
     "submit": "申请已提交",
     "accept": "部门已受理您的申请",
     "deemed_accept": "部门在受理期限内未作处理，依法视为已受理",
+    "forward": "办件转入下一办理环节",
     "refuse": "部门决定不予受理",
     "request-supplement": "部门一次性告知需要补正的材料",
     "supplement": "补正材料已提交",
@@ -29,7 +30,9 @@ _SENTENCES = {
 }
 
 
-def event_sentence(event: CaseEvent) -> dict[str, Any]:
+def event_sentence(event: CaseEvent, *, for_staff: bool = False) -> dict[str, Any]:
+    """The timeline entry of ``event``; ``for_staff`` adds internal remarks (a 流转 note) that the
+    applicant does not see."""
     data = event.data or {}
     text = _SENTENCES.get(event.action, event.get_action_display())
     details = []
