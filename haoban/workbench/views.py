@@ -171,7 +171,7 @@ def _case_page(
             "case": case,
             "forms": forms,
             "bound": bound,
-            "timeline": [event_sentence(e) for e in case.events.all()],
+            "timeline": [event_sentence(e, for_staff=True) for e in case.events.all()],
             "tolerant": tolerant_materials(case),
             "masked_applicant": mask_name(case.applicant.name),
             "step_overdue": case.step_due_date is not None and case.step_due_date < timezone.localdate(),

@@ -90,13 +90,15 @@ def case_forward(
         target = steps[index + 1]
         t = recorded_event(locked, FORWARD, to_status=CaseStatus.IN_REVIEW, at=at)
         move_to_step(t, target)
+        # The note is an internal working remark (e.g. 审查意见 before the decision): kept in ``data``, which
+        # the applicant's views do not show, not in ``reason``.
         t.finish(
             actor=actor,
-            reason=note,
             data={
                 "from_step": {"id": current.pk, "name": current.name},
                 "to_step": {"id": target.pk, "name": target.name},
                 "step_due_date": t.case.step_due_date.isoformat(),  # type: ignore[union-attr]
+                "note": note,
             },
         )
     return t.case

@@ -79,8 +79,9 @@ def test_forward_through_the_api(market: Any) -> None:
     ) == (
         "forward",
         "流转",
-        "同意",
+        "",  # the note is internal: kept in the event's data, not its reason
     )
+    assert Case.objects.get(pk=case.pk).events.get(action="forward").data["note"] == "同意"
     assert "forward" not in body["allowed_actions"]  # 决定 is the department head's
 
 

@@ -72,11 +72,12 @@ def test_forward_moves_to_the_next_step_with_its_own_working_day_allocation() ->
         "in_review",
         "in_review",
     )
-    assert (event.actor_id, event.actor_role, event.reason) == (reviewer.pk, "reviewer", "审查意见：符合条件")
+    assert (event.actor_id, event.actor_role, event.reason) == (reviewer.pk, "reviewer", "")
     assert event.data == {
         "from_step": {"id": review.pk, "name": "审查"},
         "to_step": {"id": case.current_step_id, "name": "决定"},
         "step_due_date": "2026-11-06",
+        "note": "审查意见：符合条件",
     }
     # no notice; the notify handler has no applicant message for it; department webhooks as for any event
     assert outbox_since(mark) == [("cases.notify", {"event_id": event.pk})]

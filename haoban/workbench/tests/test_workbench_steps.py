@@ -115,10 +115,15 @@ def test_forward_from_the_case_page() -> None:
     case.refresh_from_db()
     assert (case.current_step.name, str(case.step_due_date)) == ("决定", "2026-11-20")
     event = CaseEvent.objects.filter(case=case).order_by("-sequence").first()
-    assert (event.action, event.reason, event.actor_id) == ("forward", "材料齐全，建议准予", reviewer.pk)
+    assert (event.action, event.data["note"], event.actor_id) == (
+        "forward",
+        "材料齐全，建议准予",
+        reviewer.pk,
+    )
     after = client.get(f"/workbench/cases/{case.number}/")
     assert "提交下一环节" not in _text(after)  # 决定 is the head's step
     assert "环节到期 2026-11-20" in _text(after)
+    assert "当前环节：决定 流转说明：材料齐全，建议准予" in _text(after)
 
 
 def test_forward_by_a_clerk_is_refused_and_nothing_changes() -> None:
@@ -166,3 +171,17 @@ def test_staff_of_an_assigned_step_department_see_and_forward_the_case() -> None
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.current_step.name == "决定"
+
+
+def test_the_applicant_sees_the_step_change_but_not_the_internal_note() -> None:
+    version = make_case_version()
+    case = _in_review(version)
+    _client(make_staff("reviewer", version.item.implementing_body)).post(
+        f"/workbench/cases/{case.number}/actions/forward/", {"forward-note": "内部审查意见"}
+    )
+
+    page = _text(_client(case.applicant.user).get(f"/my/cases/{case.number}/"))
+
+    assert "办件转入下一办理环节" in page
+    assert "当前环节：决定" in page
+    assert "内部审查意见" not in page
