@@ -140,6 +140,29 @@ STAFF: tuple[StaffSpec, ...] = (
         region=CITY,
         can_do="监督莆田市及下辖区县、乡镇、村（社区）全部办件的时效（红黄牌）。",
     ),
+    # 不动产登记 (市自然资源局) charges fees and releases the certificate only once they are paid (先缴费后领证,
+    # docs/payments.md): these three handle it end to end.
+    StaffSpec(
+        "bdc-clerk",
+        "蔡明",
+        "window_clerk",
+        departments=("natural_resources",),
+        can_do="受理市自然资源局（不动产登记）的办件，登记窗口缴费，送达证书。",
+    ),
+    StaffSpec(
+        "bdc-reviewer",
+        "许婷",
+        "reviewer",
+        departments=("natural_resources",),
+        can_do="审查不动产登记办件并制证。",
+    ),
+    StaffSpec(
+        "bdc-head",
+        "方志强",
+        "department_head",
+        departments=("natural_resources",),
+        can_do="对不动产登记办件作出决定（选定本件收费项目），批准退费。",
+    ),
     StaffSpec(
         "xianyou-clerk",
         "吴丽",

@@ -106,10 +106,10 @@ def test_running_twice_changes_no_count(demo: dict[str, Any]) -> None:
         "published_versions": 44,
         "draft_versions": 2,
         "claimed_items": len([s for s in ITEMS if s.claim]),
-        "users": 10,
+        "users": 13,
         "applicants": 3,
         "agent_authorizations": 1,
-        "staff_assignments": 7,
+        "staff_assignments": 10,
     }
 
 
@@ -187,6 +187,9 @@ def test_demo_staff_are_scoped(demo: dict[str, Any]) -> None:
         "head": ("department_head", ["市市场监管局"], [], None),
         "supervisor": ("efficiency_supervisor", [], [], "350300"),
         "xianyou-clerk": ("window_clerk", [], [], "350322"),
+        "bdc-clerk": ("window_clerk", ["市自然资源局"], [], None),
+        "bdc-reviewer": ("reviewer", ["市自然资源局"], [], None),
+        "bdc-head": ("department_head", ["市自然资源局"], [], None),
         "catalog": ("catalog_manager", [], [], "350300"),
         "admin": ("system_admin", [], [], None),
     }

@@ -259,6 +259,7 @@ def content(
         "consultation_phone": phone,
         "complaint_phone": COMPLAINT_PHONE,
         "charges_fee": False,
+        "pay_before_release": False,
         "result_name": "",
         "result_type": "other",
         "license_type": "",
