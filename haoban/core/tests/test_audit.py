@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -218,3 +219,33 @@ def test_verify_detects_a_deleted_last_entry_through_the_head():
         "审计日志校验失败：第 3 条：链头为第 3 条，日志最后一条是第 2 条（末尾记录被删除或链头被改动）。"
         "此前的 2 条完整。\n"
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_get_gap_free_sequences_and_one_chain() -> None:
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("需要文件或 PostgreSQL 数据库：内存 SQLite 不支持多连接并发写 (needs a real database)")
+    start = AuditEntry.objects.count()
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def append(worker: int) -> None:
+        barrier.wait()
+        try:
+            for n in range(10):
+                audit_record(action="case.read", object_id=f"W{worker}-{n}")
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=append, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert list(AuditEntry.objects.values_list("sequence", flat=True)) == list(range(1, start + 41))
+    result = audit_verify()
+    assert (result.ok, result.count) == (True, start + 40)
