@@ -178,7 +178,10 @@ def _issue(case: Case, event: CaseEvent) -> Message:
 
 def _pay(case: Case, event: CaseEvent) -> Message:
     amount = event.data.get("amount")
-    return "缴费已登记", f"{_intro(case)}的缴费{f' {amount} 元' if amount else ''}已登记。"
+    money = f" {amount} 元" if amount else ""
+    if event.data.get("kind") == "refund":
+        return "已退费", f"{_intro(case)}的缴费{money}已退还，退费原因：{event.reason}。"
+    return "缴费已登记", f"{_intro(case)}的缴费{money}已登记。"
 
 
 def _deliver(case: Case, event: CaseEvent) -> Message:

@@ -70,8 +70,11 @@ def event_sentence(event: CaseEvent, *, for_staff: bool = False) -> dict[str, An
             details.append(f"快递单号 {data['tracking_number']}")
     if event.action == "refuse" and data.get("competent_office"):
         details.append(f"请向 {data['competent_office']} 申请")
+    if event.action == "pay" and data.get("kind") == "refund":
+        text = "已退费"
     if event.action == "pay" and data.get("amount"):
-        details.append(f"{data['amount']} 元")
+        order = f"缴费单 {data['order_id']}，" if data.get("order_id") else ""
+        details.append(f"{order}{data['amount']} 元")
     if event.reason:
         details.append(f"理由：{event.reason}")
     return {

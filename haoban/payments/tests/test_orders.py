@@ -374,3 +374,24 @@ def test_a_fee_without_amount_or_of_another_item_is_refused_and_nothing_written(
     }
     assert snapshot(case) == before
     assert PaymentOrder.objects.filter(case=case).count() == 0
+
+
+def test_the_refund_reads_as_a_refund_on_the_timeline_and_in_the_notification() -> None:
+    from haoban.cases.notifications import compose
+    from haoban.portal.case_text import event_sentence
+
+    case = _paid_case()
+    order_refund(order=order_of(case), actor=head_of(case), reason="重复收费")
+    paid, refunded = CaseEvent.objects.filter(case=case, action="pay").order_by("sequence")
+
+    assert (event_sentence(paid)["text"], event_sentence(paid)["details"]) == (
+        "已缴费",
+        [f"缴费单 JF{case.number}，80.50 元"],
+    )
+    assert (event_sentence(refunded)["text"], event_sentence(refunded)["details"]) == (
+        "已退费",
+        [f"缴费单 JF{case.number}，80.50 元", "理由：重复收费"],
+    )
+    title, body = compose(refunded)
+    assert title == "已退费"
+    assert body.endswith("的缴费 80.50 元已退还，退费原因：重复收费。")
