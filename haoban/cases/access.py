@@ -16,9 +16,12 @@ case selector starts from, and :func:`get_case_for` answers 404, so a list never
 
 Acting (:func:`can_act`): a visible case does not mean every action on it. Each action belongs to roles
 (:data:`STAFF_ACTIONS`, :data:`APPLICANT_ACTIONS`), and a staff role must cover the case with *its own*
-scope: a reviewer of department X who is also a window clerk at center C reviews only X's cases. Whether
-the action is legal in the case's status is a separate question (``domain.workflow``, decided by the
-services); :func:`actions_for` combines both for the buttons and the API's ``allowed_actions``.
+scope: a reviewer of department X who is also a window clerk at center C reviews only X's cases. When
+the item defines a 决定 step, ``approve`` and ``deny`` belong only to the holders of that step's role for
+its department. Moving a case between steps (``forward``, :meth:`CaseActor.may_forward`) belongs to the
+holders of its current step. Whether the action is legal in the case's status is a separate question
+(``domain.workflow``, decided by the services); :func:`actions_for` combines both for the buttons and the
+API's ``allowed_actions``.
 
 These functions only read.
 """
@@ -56,7 +59,8 @@ CASE_VIEWER_ROLES: frozenset[str] = frozenset(
 
 # What each staff role may do on a case it covers (docs/roles.md). 受理人员 receive, accept or refuse, ask
 # for supplements, take offline payments, serve the result and close the case; 审查人员 examine and decide;
-# 部门负责人 approve extensions (Art. 42) and decide.
+# 部门负责人 approve extensions (Art. 42) and decide. Who decides is narrowed by the item's 决定 step when it
+# has one (DECISION_ACTIONS below).
 STAFF_ACTIONS: Mapping[str, frozenset[CaseAction]] = {
     StaffRole.WINDOW_CLERK: frozenset(
         {A.SUBMIT, A.ACCEPT, A.REFUSE, A.REQUEST_SUPPLEMENT, A.PAY, A.DELIVER, A.COMPLETE}
@@ -64,6 +68,10 @@ STAFF_ACTIONS: Mapping[str, frozenset[CaseAction]] = {
     StaffRole.REVIEWER: frozenset({A.SUSPEND, A.RESUME, A.APPROVE, A.DENY, A.ISSUE}),
     StaffRole.DEPARTMENT_HEAD: frozenset({A.EXTEND, A.APPROVE, A.DENY}),
 }
+
+# Decisions: when the item defines a 决定 step, only the holders of that step's role for its department
+# decide (approve / deny), whatever STAFF_ACTIONS says; otherwise STAFF_ACTIONS (docs/workflow.md "环节").
+DECISION_ACTIONS: frozenset[CaseAction] = frozenset({A.APPROVE, A.DENY})
 
 # Before acceptance a case has no current step: the 受理 stage belongs to the window clerks.
 ACCEPTANCE_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.PENDING_SUPPLEMENT)
@@ -181,6 +189,8 @@ class CaseActor:
     principals: frozenset[int] = frozenset()
     coverage: Mapping[str, _Coverage] = field(default_factory=dict)
     user_id: int | None = None
+    # The 决定 step of each item version asked about (version id → step or None), read once per request.
+    _decision_steps: dict[int, ProcessStep | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, user: UserLike) -> CaseActor:
@@ -255,6 +265,10 @@ class CaseActor:
             return True
         if not self.coverage:
             return False
+        if action in DECISION_ACTIONS:
+            decision = self.decision_step(case)
+            if decision is not None:  # the item assigns the decision: only that step's holders decide
+                return self.holds_step(case, decision)
         return self._staff_may(
             action,
             department_id=case.department_id,
@@ -299,6 +313,18 @@ class CaseActor:
         return [action for action in allowed_actions(CaseStatus(case.status)) if self.may(case, action)]
 
     # --- process steps (docs/workflow.md "环节") ---
+
+    def decision_step(self, case: Case) -> ProcessStep | None:
+        """The 决定 step of the case's item version, if the item defines one."""
+        version_id = case.item_version_id
+        if version_id not in self._decision_steps:
+            self._decision_steps[version_id] = (
+                ProcessStep.objects.filter(version_id=version_id, name__contains="决定")
+                .select_related("department")
+                .order_by("order", "id")
+                .first()
+            )
+        return self._decision_steps[version_id]
 
     def holds_step(self, case: Case, step: ProcessStep) -> bool:
         """Whether the user holds ``step``'s role for its department (the step's own, else the case's)."""

@@ -590,7 +590,7 @@ class CaseApproveApi(_CaseActionApi):
     @_action_schema(
         action,
         input_serializer,
-        "准予（出具准予决定书）；basis=commitment 为告知承诺审批。审查人员或部门负责人。",
+        "准予（出具准予决定书）；basis=commitment 为告知承诺审批。事项设有“决定”环节时由该环节的办理角色（承办部门）作出，否则审查人员或部门负责人。",
     )
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)
@@ -606,7 +606,9 @@ class CaseDenyApi(_CaseActionApi):
     input_serializer = s.CaseDenyInputSerializer
 
     @_action_schema(
-        action, input_serializer, "不予许可（出具不予许可决定书，记入否定报备）。审查人员或部门负责人。"
+        action,
+        input_serializer,
+        "不予许可（出具不予许可决定书，记入否定报备）。事项设有“决定”环节时由该环节的办理角色（承办部门）作出，否则审查人员或部门负责人。",
     )
     def post(self, request: Request, number: str) -> Response:
         return super().post(request, number)

@@ -30,7 +30,9 @@ pytestmark = pytest.mark.django_db
 
 ALL_ACTIONS = list(CaseAction)
 CLERK = {"submit", "accept", "refuse", "request-supplement", "pay", "deliver", "complete"}
-REVIEWER = {"suspend", "resume", "approve", "deny", "issue"}
+# approve / deny: the test items' 决定 step is the department head's, so reviewers do not decide them
+# (access.DECISION_ACTIONS; test_api_case_steps.py covers items with other 决定 roles).
+REVIEWER = {"suspend", "resume", "issue"}
 HEAD = {"extend", "approve", "deny"}
 APPLICANT = {"submit", "supplement", "withdraw", "pay"}
 
@@ -230,7 +232,7 @@ def test_actions_for_combines_role_and_status(setup: Setup) -> None:
     assert actions_for(u["applicant_a"], submitted) == ["pay", "withdraw"]
     assert actions_for(u["reviewer_market"], submitted) == []
     assert actions_for(u["clerk_city"], in_review) == ["pay"]
-    assert actions_for(u["reviewer_market"], in_review) == ["suspend", "approve", "deny"]
+    assert actions_for(u["reviewer_market"], in_review) == ["suspend"]
     assert actions_for(u["head_market"], in_review) == ["extend", "approve", "deny"]
     assert actions_for(u["applicant_b"], in_review) == ["supplement", "pay", "withdraw"]
     assert actions_for(u["supervisor"], in_review) == []
@@ -257,7 +259,7 @@ def test_submit_on_behalf_needs_a_window_clerk_covering_the_item(setup: Setup) -
 def test_the_tables_name_every_acting_role_and_only_known_actions() -> None:
     assert set(STAFF_ACTIONS) == {"window_clerk", "reviewer", "department_head"}
     assert {str(a) for a in STAFF_ACTIONS["window_clerk"]} == CLERK
-    assert {str(a) for a in STAFF_ACTIONS["reviewer"]} == REVIEWER
+    assert {str(a) for a in STAFF_ACTIONS["reviewer"]} == REVIEWER | {"approve", "deny"}
     assert {str(a) for a in STAFF_ACTIONS["department_head"]} == HEAD
     assert {str(a) for a in APPLICANT_ACTIONS} == APPLICANT
     assert can_act(None, Case(), "accept") is False

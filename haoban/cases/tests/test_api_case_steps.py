@@ -63,7 +63,7 @@ def test_forward_through_the_api(market: Any) -> None:
         "2026-11-16",
         True,
     )
-    assert before["allowed_actions"] == ["suspend", "approve", "deny", "forward"]
+    assert before["allowed_actions"] == ["suspend", "forward"]  # 决定 is the department head's
     assert response.status_code == 200, response.json()
     body = response.json()
     assert (body["status"], body["current_step"], body["step_due_date"], body["step_overdue"]) == (
@@ -192,3 +192,41 @@ def test_step_due_date_is_null_without_a_step(market: Any) -> None:
     body = _client(make_staff("window_clerk", market)).get(f"/api/v1/cases/{case.number}/").json()
 
     assert (body["current_step"], body["step_due_date"], body["step_overdue"]) == ("", None, False)
+
+
+@pytest.mark.parametrize(
+    ("decision_role", "deciders"),
+    [
+        ("department_head", {"head"}),
+        ("reviewer", {"reviewer"}),
+        (None, {"reviewer", "head"}),  # no 决定 step: the roles' actions (STAFF_ACTIONS) decide
+    ],
+)
+def test_the_decision_step_decides_who_may_approve_and_deny(
+    market: Any, decision_role: str | None, deciders: set[str]
+) -> None:
+    # given
+    from haoban.cases.tests.factories import STEPS
+
+    steps = [dict(s) for s in STEPS]
+    if decision_role is None:
+        del steps[2]
+    else:
+        steps[2] |= {"role": decision_role}
+    version = make_case_version(department=market, steps=steps)
+    users = {"reviewer": make_staff("reviewer", market), "head": make_staff("department_head", market)}
+
+    for name, user in users.items():
+        for action, body in (("deny", {"reason": "不符合条件"}), ("approve", {})):
+            case = _in_review(version)
+            before = snapshot(case)
+
+            # when
+            response = _client(user).post(f"/api/v1/cases/{case.number}/{action}/", body, format="json")
+
+            # then
+            if name in deciders:
+                assert (name, action, response.status_code) == (name, action, 200)
+            else:
+                assert (name, action, response.status_code) == (name, action, 403)
+                assert snapshot(case) == before

@@ -256,7 +256,7 @@ def test_detail_shows_clock_events_notices_materials_and_the_callers_actions(wor
         return client_for(user).get(f"/api/v1/cases/{case.number}/").json()["allowed_actions"]
 
     assert actions(clerk) == ["pay"]
-    assert actions(reviewer) == ["suspend", "approve", "deny"]
+    assert actions(reviewer) == ["suspend"]  # 决定 is the department head's step
     assert actions(supervisor) == []
 
 

@@ -179,7 +179,12 @@ def test_reviewer_suspends_resumes_and_approves(version: Any, reviewer: Any) -> 
     case.refresh_from_db()
     assert case.status == "suspended" and case.clock_paused
     client.post(f"/workbench/cases/{case.number}/actions/resume/", {})
+    # 决定 is the department head's step: the reviewer cannot approve, the head can
     client.post(f"/workbench/cases/{case.number}/actions/approve/", {})
+    case.refresh_from_db()
+    assert case.status == "in_review"
+    head = make_staff("department_head", version.item.implementing_body)
+    _client(head).post(f"/workbench/cases/{case.number}/actions/approve/", {})
     case.refresh_from_db()
     assert case.status == "approved"
 
