@@ -207,6 +207,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Strings a YAML 1.2 reader would take for numbers (item types 08, 09) are written quoted.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "haoban.core.openapi.yaml12_safe_strings",
+    ],
     # One stable component name per choice set, whatever the field is called.
     "ENUM_NAME_OVERRIDES": {
         "ItemTypeEnum": "haoban.catalog.models.ItemType",
