@@ -272,6 +272,9 @@ class ItemContentInputSerializer(serializers.Serializer):
         max_length=60, required=False, allow_blank=True, help_text="监督投诉电话。"
     )
     charges_fee = serializers.BooleanField(required=False, help_text="是否收费；收费则须列出收费项目。")
+    pay_before_release = serializers.BooleanField(
+        required=False, help_text="先缴费后领证：缴清费用前不送达审批结果（仅收费事项）。"
+    )
     result_name = serializers.CharField(
         max_length=200, required=False, allow_blank=True, help_text="审批结果名称。"
     )
@@ -279,9 +282,6 @@ class ItemContentInputSerializer(serializers.Serializer):
         choices=ResultType.choices,
         required=False,
         help_text="审批结果类型：licence 证照，approval_document 批文，other 其他（默认）。",
-    )
-    pay_before_release = serializers.BooleanField(
-        required=False, help_text="先缴费后领证：缴清费用前不送达审批结果（仅收费事项）。"
     )
     license_type = serializers.CharField(
         max_length=120, required=False, allow_blank=True, help_text="证照类型名称；审批结果为证照时必填。"
@@ -424,6 +424,7 @@ class ItemDetailOutputSerializer(serializers.Serializer):
     consultation_phone = serializers.CharField(help_text="咨询电话。")
     complaint_phone = serializers.CharField(help_text="监督投诉电话。")
     charges_fee = serializers.BooleanField(help_text="是否收费。")
+    pay_before_release = serializers.BooleanField(help_text="先缴费后领证。")
     result_name = serializers.CharField(help_text="审批结果名称。")
     result_type = serializers.ChoiceField(choices=ResultType.choices, help_text="审批结果类型。")
     license_type = serializers.CharField(help_text="证照类型名称。")
@@ -432,7 +433,6 @@ class ItemDetailOutputSerializer(serializers.Serializer):
     legal_bases = ItemLegalBasisOutputSerializer(many=True, help_text="设立依据。")
     materials = ItemMaterialOutputSerializer(many=True, help_text="申报材料。")
     steps = ItemProcessStepOutputSerializer(many=True, help_text="办理流程。")
-    pay_before_release = serializers.BooleanField(help_text="先缴费后领证。")
     fees = ItemFeeOutputSerializer(many=True, help_text="收费项目。")
     handling_items = ItemHandlingItemOutputSerializer(many=True, help_text="业务办理项。")
     service_tags = TagCodesField(help_text="特色服务清单标签代码（规范第十条）。")
