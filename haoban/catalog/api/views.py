@@ -6,7 +6,9 @@ Public reads never show drafts (a draft-only item is a 404). Writes need the 事
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import IntegrityError
@@ -102,18 +104,23 @@ def _draft(item: ServiceItem) -> ServiceItemVersion | None:
     return item.versions.filter(status=ServiceItemVersion.Status.DRAFT).order_by("-number").first()
 
 
-def _raise_catalog_error(exc: services.CatalogError, *, content_prefix: str = "") -> None:
-    """A service rejection as an API error: 409 for state conflicts, else 400 with field keys."""
-    errors = exc.message_dict
-    conflict = _CONFLICT_FIELDS & set(errors)
-    if conflict:
-        raise Conflict(errors[sorted(conflict)[0]][0])
-    if content_prefix:
-        errors = {
-            (f"{content_prefix}.{key}" if key.split("[")[0].split(".")[0] in _CONTENT_KEYS else key): messages
-            for key, messages in errors.items()
-        }
-    raise services.CatalogError(errors)
+@contextlib.contextmanager
+def catalog_errors(*, content_prefix: str = "") -> Iterator[None]:
+    """Service rejections inside the block as API errors: 409 for state conflicts, else 400 with field keys
+    (prefixed with ``content_prefix`` for the fields of an item's content)."""
+    try:
+        yield
+    except services.CatalogError as exc:
+        errors = exc.message_dict
+        conflict = _CONFLICT_FIELDS & set(errors)
+        if conflict:
+            raise Conflict(errors[sorted(conflict)[0]][0]) from None
+        if content_prefix:
+            errors = {
+                (f"{content_prefix}.{key}" if key.split("[")[0].split(".")[0] in _CONTENT_KEYS else key): m
+                for key, m in errors.items()
+            }
+        raise services.CatalogError(errors) from None
 
 
 def _department(uscc: str, field: str) -> Department:
@@ -319,17 +326,16 @@ class ItemCreateApi(APIView):
             if parent is None:
                 raise services.CatalogError({"parent": [f"未找到实施编码为 {data['parent']} 的主项"]})
         try:
-            version = services.item_create(
-                implementing_body=implementing_body,
-                level=data["level"],
-                basic_code=data["basic_code"],
-                region=region,
-                parent=parent,
-                content=data["content"],
-                actor=request.user,
-            )
-        except services.CatalogError as exc:
-            _raise_catalog_error(exc, content_prefix="content")
+            with catalog_errors(content_prefix="content"):
+                version = services.item_create(
+                    implementing_body=implementing_body,
+                    level=data["level"],
+                    basic_code=data["basic_code"],
+                    region=region,
+                    parent=parent,
+                    content=data["content"],
+                    actor=request.user,
+                )
         except IntegrityError:
             # Lost a race with a concurrent create of the same 实施编码.
             raise Conflict("该实施编码的事项已存在。") from None
@@ -387,10 +393,8 @@ class ItemDraftUpdateApi(APIView):
         if draft is None:
             raise Conflict("该事项没有草稿：已发布的版本不可修改，请先创建新版本。")
         _keep_material_files(draft, content)
-        try:
+        with catalog_errors():
             version = services.version_update(version=draft, content=content, actor=request.user)
-        except services.CatalogError as exc:
-            _raise_catalog_error(exc)
         return _detail(version)
 
 
@@ -415,10 +419,8 @@ class ItemDraftCreateApi(APIView):
     @idempotent
     def post(self, request: Request, implementation_code: str) -> Response:
         item = _item(implementation_code)
-        try:
+        with catalog_errors():
             draft = services.version_create_draft(item=item, actor=request.user)
-        except services.CatalogError as exc:
-            _raise_catalog_error(exc)
         return _detail(draft, status_code=status.HTTP_201_CREATED)
 
 
@@ -459,15 +461,13 @@ class ItemPublishApi(APIView):
         if draft is None:
             raise Conflict("该事项没有待发布的草稿。")
         valid_from: dt.date | None = data.get("valid_from")
-        try:
+        with catalog_errors():
             version = services.version_publish(
                 version=draft,
                 valid_from=valid_from,
                 actor=request.user,
                 change_note=data.get("change_note", ""),
             )
-        except services.CatalogError as exc:
-            _raise_catalog_error(exc)
         return _detail(version)
 
 
@@ -495,8 +495,6 @@ class ItemClaimApi(APIView):
         item = _item(implementation_code)
         data = parse_input(ItemClaimInputSerializer, request.data)
         department = _department(data["department"], "department")
-        try:
+        with catalog_errors():
             item = services.item_claim(item=item, department=department, actor=request.user)
-        except services.CatalogError as exc:
-            _raise_catalog_error(exc)
         return Response(ItemClaimOutputSerializer(item).data)
