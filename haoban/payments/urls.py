@@ -10,4 +10,5 @@ urlpatterns = [
     path("orders/<str:number>/cashier/", views.cashier, name="cashier"),
     path("orders/<str:number>/counter/", views.counter_payment, name="counter"),
     path("orders/<str:number>/refund/", views.refund, name="refund"),
+    path("orders/<str:number>/receipt.pdf", views.receipt, name="receipt"),
 ]

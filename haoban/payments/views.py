@@ -17,11 +17,14 @@ from django.views.decorators.http import require_POST
 
 from haoban.accounts.access import applicant_principals
 from haoban.accounts.models import StaffRole
-from haoban.cases.access import get_case_for
+from haoban.cases.access import CaseActor, get_case_for
+from haoban.cases.audit import audit_case_read
+from haoban.cases.models import Case
 
 from .models import PaymentOrder
 from .providers import InvalidNotification, get_provider
 from .providers.local import LocalProvider
+from .receipt import render_receipt_pdf
 from .services import (
     COUNTER_METHODS,
     PaymentConflict,
@@ -204,3 +207,21 @@ def refund(request: HttpRequest, number: str) -> HttpResponse:
         perform=lambda order, data: order_refund(order=order, actor=request.user, reason=data["reason"]),
         done="已退费。",
     )
+
+
+@login_required
+def receipt(request: HttpRequest, number: str) -> HttpResponse:
+    """缴费凭证 (PDF) of a paid or refunded order, for whoever sees the case; a staff read is audit-logged."""
+    order = PaymentOrder.objects.filter(number=number).first()
+    if order is None:
+        raise Http404("未找到该缴费单。")
+    actor = CaseActor.of(request.user)
+    queryset = Case.objects.select_related("department", "department__region", "item_version", "applicant")
+    order.case = get_case_for(request.user, order.case.number, queryset=queryset, actor=actor)
+    if order.status == PaymentOrder.Status.PENDING:
+        raise Http404("该缴费单尚未缴费，没有缴费凭证。")
+    if actor.reads_as_staff(order.case):
+        audit_case_read(request, order.case, roles=actor.viewing_roles(order.case))
+    response = HttpResponse(render_receipt_pdf(order), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{order.number}.pdf"'
+    return response

@@ -193,3 +193,25 @@ def test_the_local_notification_verifies() -> None:
     notice = provider.verify_notification(provider.notification_for(order_of(case)))
 
     assert (notice.order_number, str(notice.amount)) == (order_of(case).number, "80.50")
+
+
+def test_the_receipt_of_a_paid_order_is_a_pdf_for_those_who_see_the_case() -> None:
+    # given
+    case = approved_case()
+    order = order_of(case)
+    applicant = _client(case.applicant.user)
+    url = f"/payments/orders/{order.number}/receipt.pdf"
+    assert applicant.get(url).status_code == 404  # not paid yet
+    applicant.post(f"/payments/orders/{order.number}/cashier/")
+
+    # when
+    response = applicant.get(url)
+    stranger = _client(make_applicant("王五").user).get(url)
+
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="receipt-{order.number}.pdf"'
+    assert response.content.startswith(b"%PDF-")
+    assert stranger.status_code == 404
+    assert "下载缴费凭证" in applicant.get(f"/my/cases/{case.number}/").content.decode()

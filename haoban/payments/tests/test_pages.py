@@ -129,3 +129,21 @@ def test_the_approve_form_offers_the_fees_and_opens_the_order_for_those_ticked()
 
     assert response.status_code == 302
     assert order_of(case).amount == Decimal("10.00")
+
+
+def test_a_clerk_printing_the_receipt_is_audit_logged() -> None:
+    from haoban.core.models import AuditEntry
+
+    case = approved_case()
+    order = order_of(case)
+    clerk_user = clerk_of(case)
+    clerk = _client(clerk_user)
+    clerk.post(f"/payments/orders/{order.number}/counter/", {"method": "cash"})
+    before = AuditEntry.objects.filter(object_id=case.number).count()
+
+    response = clerk.get(f"/payments/orders/{order.number}/receipt.pdf")
+
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    entries = AuditEntry.objects.filter(object_id=case.number).order_by("-sequence")
+    assert entries.count() == before + 1
+    assert (entries[0].action, entries[0].object_type) == ("case.read", "cases.Case")
