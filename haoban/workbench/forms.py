@@ -278,9 +278,14 @@ class ForwardForm(ActionForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="例如审查意见，记入办理记录。",
     )
+    # The step the page showed: a second submission (another tab, a colleague) gets a 409 message instead
+    # of moving the case a second step.
+    expected_step = forms.CharField(required=False, max_length=60, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
+        if case.current_step is not None:
+            self.fields["expected_step"].initial = case.current_step.name
         following = (
             ProcessStep.objects.filter(version=case.item_version_id, order__gt=case.current_step.order)
             .order_by("order", "id")

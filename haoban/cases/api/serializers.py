@@ -365,6 +365,13 @@ class CaseForwardInputSerializer(serializers.Serializer):
         max_length=500,
         help_text="流转说明（例如审查意见），可留空。",
     )
+    expected_step = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=60,
+        help_text="调用方看到的当前环节名称；办件已不在该环节时返回 409，避免重复流转。",
+    )
     occurred_at = _occurred_at()
 
 

@@ -742,7 +742,9 @@ class CaseForwardApi(_CaseActionApi):
         return None  # the service decides (409 with its message)
 
     def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
-        return services.case_forward(case=case, actor=request.user, at=at, note=data["note"])
+        return services.case_forward(
+            case=case, actor=request.user, at=at, note=data["note"], expected_step=data["expected_step"]
+        )
 
 
 ACTION_VIEWS: dict[CaseAction, type[_CaseActionApi]] = {

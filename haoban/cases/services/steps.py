@@ -51,12 +51,18 @@ NOTE_MAX_LENGTH = 500
 
 
 def case_forward(
-    *, case: Case, actor: AbstractBaseUser, note: str = "", at: dt.datetime | None = None
+    *,
+    case: Case,
+    actor: AbstractBaseUser,
+    note: str = "",
+    at: dt.datetime | None = None,
+    expected_step: str = "",
 ) -> Case:
     """提交下一环节: the case in review moves from its current step to the next one of its item version.
 
-    CaseConflict (409, nothing written) when the case is not 审查中, has no current step, or is already
-    at the last step before the decision; ValidationError when the actor does not hold the current step's
+    CaseConflict (409, nothing written) when the case is not 审查中, has no current step, is already at the
+    last step before the decision, or is no longer in ``expected_step`` (the step the caller saw: two
+    people forwarding the same case at once move it one step, not two); ValidationError when the actor does not hold the current step's
     role for its department, or the note is too long.
     """
     note = (note or "").strip()
@@ -69,6 +75,8 @@ def case_forward(
         current = next((s for s in steps if s.pk == locked.current_step_id), None)
         if current is None:
             raise CaseConflict("办件当前不在任何办理环节，不能流转")
+        if expected_step and expected_step != current.name:
+            raise CaseConflict(f"办件已流转至“{current.name}”环节，请刷新后再办理")
         last = last_forward_step(steps)
         index = steps.index(current)
         if last is None or index >= steps.index(last):

@@ -115,6 +115,21 @@ def test_forward_by_someone_else_is_403_and_at_the_decision_step_409(market: Any
     assert snapshot(case) == before
 
 
+def test_forward_from_a_step_the_case_has_left_is_409(market: Any) -> None:
+    case = _in_review(make_case_version(department=market))
+    reviewer = make_staff("reviewer", market)
+    case_forward(case=case, actor=reviewer)
+    before = snapshot(case)
+
+    response = _client(make_staff("department_head", market)).post(
+        f"/api/v1/cases/{case.number}/forward/", {"expected_step": "审查"}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert response.json()["message"] == "办件已流转至“决定”环节，请刷新后再办理"
+    assert snapshot(case) == before
+
+
 def test_forward_refuses_a_bad_note(market: Any) -> None:
     case = _in_review(make_case_version(department=market))
     before = snapshot(case)

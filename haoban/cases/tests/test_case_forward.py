@@ -197,3 +197,20 @@ def test_approve_moves_on_to_the_certificate_step_after_forwarding() -> None:
         "制证",
         dt.date(2026, 11, 9),
     )
+
+
+def test_a_second_forward_from_the_same_step_is_refused_not_applied_twice() -> None:
+    # given: 审查 → 复审 → 决定; two reviewers both saw the case in 审查
+    steps = [dict(s) for s in STEPS]
+    steps.insert(2, {"name": "复审", "role": "reviewer", "time_amount": 3, "time_unit": "workday"})
+    case = _accepted(steps=steps)
+    first, second = make_staff("reviewer", case.department), make_staff("reviewer", case.department)
+    case = case_forward(case=case, actor=first, expected_step="审查")
+    before = snapshot(case)
+
+    # when / then
+    with pytest.raises(CaseConflict) as raised:
+        case_forward(case=case, actor=second, expected_step="审查")
+    assert raised.value.message == "办件已流转至“复审”环节，请刷新后再办理"
+    assert snapshot(case) == before
+    assert case_forward(case=case, actor=second, expected_step="复审").current_step.name == "决定"

@@ -185,3 +185,27 @@ def test_the_applicant_sees_the_step_change_but_not_the_internal_note() -> None:
     assert "办件转入下一办理环节" in page
     assert "当前环节：决定" in page
     assert "内部审查意见" not in page
+
+
+def test_submitting_the_forward_form_twice_moves_the_case_one_step() -> None:
+    # given: 审查 → 复审 → 决定, the page shows 审查
+    steps = [dict(s) for s in STEPS]
+    steps.insert(2, {"name": "复审", "role": "reviewer", "time_amount": 3, "time_unit": "workday"})
+    version = make_case_version(steps=steps)
+    case = _in_review(version)
+    client = _client(make_staff("reviewer", version.item.implementing_body))
+    assert (
+        'name="forward-expected_step" value="审查"'
+        in client.get(f"/workbench/cases/{case.number}/").content.decode()
+    )
+
+    # when: the same form is posted twice
+    url = f"/workbench/cases/{case.number}/actions/forward/"
+    client.post(url, {"forward-expected_step": "审查"})
+    again = client.post(url, {"forward-expected_step": "审查"}, follow=True)
+
+    # then
+    case.refresh_from_db()
+    assert case.current_step.name == "复审"
+    assert "操作未完成：办件已流转至“复审”环节，请刷新后再办理" in _text(again)
+    assert CaseEvent.objects.filter(case=case, action="forward").count() == 1
