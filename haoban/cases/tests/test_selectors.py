@@ -128,9 +128,9 @@ def test_list_costs_a_fixed_number_of_queries(
     for _ in range(count):
         make_case(w.version(w.market), w.applicant_a, service_center=w.city_center, status="in_review")
 
-    # when / then: the scope (assignments with their departments and centers: 3; applicant profile and
-    # agent authorizations: 2), then one query for the cases with everything a row shows
-    with django_assert_num_queries(6):  # type: ignore[operator]
+    # when / then: the scope (assignments with their departments and centers: 3; applicant profiles UNION
+    # agent authorizations: 1), then one query for the cases with everything a row shows
+    with django_assert_num_queries(5):  # type: ignore[operator]
         rows = [
             (
                 c.number,
@@ -160,9 +160,9 @@ def test_detail_has_events_notices_and_materials_in_a_fixed_number_of_queries(
     add_material(case)
     applicant = w.applicant_a.user
 
-    # when: the scope (1: no staff roles; 2: applicant profile and agent authorizations), the case with its
-    # related rows (1), events with actors, notices, materials with requirements (3)
-    with django_assert_num_queries(7):  # type: ignore[operator]
+    # when: the scope (1: no staff roles; 1: applicant profiles UNION agent authorizations), the case with
+    # its related rows (1), events with actors, notices, materials with requirements (3)
+    with django_assert_num_queries(6):  # type: ignore[operator]
         detail = case_detail(user=applicant, number=case.number)
         events = [(e.sequence, e.action, e.actor.username if e.actor else "") for e in detail.events.all()]
         notices = [(n.kind, n.document_number) for n in detail.notices.all()]
