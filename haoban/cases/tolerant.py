@@ -31,6 +31,8 @@ class TolerantMaterials:
 
     due_date: dt.date | None
     materials: tuple[TolerantMaterial, ...]
+    # The CaseMaterial rows handed in since the acceptance (listed by the supplement events).
+    delivered_material_ids: frozenset[int] = frozenset()
 
     @property
     def outstanding(self) -> list[TolerantMaterial]:
@@ -77,4 +79,5 @@ def tolerant_materials(case: Case, events: Iterable[CaseEvent] | None = None) ->
             )
             for m in promised
         ),
+        delivered_material_ids=frozenset(material_ids),
     )

@@ -12,4 +12,9 @@ urlpatterns = [
     path("cases/<str:number>/notices/<uuid:notice_uuid>/", views.case_notice, name="notice"),
     path("cases/<str:number>/materials/<uuid:material_uuid>/", views.case_material, name="material"),
     path("cases/<str:number>/signatures/<uuid:signature_uuid>/", views.case_signature, name="signature"),
+    path(
+        "cases/<str:number>/materials/<uuid:material_uuid>/review/",
+        views.case_material_review,
+        name="material_review",
+    ),
 ]

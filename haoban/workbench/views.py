@@ -34,7 +34,8 @@ from haoban.cases.selectors import case_detail, notice_for, urgency_ordered
 from haoban.cases.services.steps import StepAction
 from haoban.cases.signatures import signature_file_response
 from haoban.cases.tolerant import tolerant_materials
-from haoban.domain.workflow import CaseAction
+from haoban.catalog.models import ProcessStep
+from haoban.domain.workflow import CaseAction, CaseStatus
 from haoban.payments.services import case_payment_record
 from haoban.portal.application import answers
 from haoban.portal.case_text import event_sentence
@@ -106,7 +107,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         status, step, number = form.cleaned_data["status"], form.cleaned_data["step"], form.cleaned_data["q"]
         view = form.cleaned_data["view"]
-    if view != "all":  # 待我办理 by default: the cases whose current step is the user's
+    if not view:  # 待我办理 by default for those who handle steps; supervisors and auditors see their scope
+        handles_steps = bool(set(request.staff_scope.roles) & set(ProcessStep.Role.values))  # type: ignore[attr-defined]
+        view = "mine" if handles_steps else "all"
+    if view == "mine":
         cases = cases.filter(CaseActor.of(request.user).my_steps())
     if status == "":
         cases = cases.filter(status__in=OPEN_STATUSES)
@@ -134,7 +138,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
         case.step_overdue = case.step_due_date is not None and case.step_due_date < today
     params = request.GET.copy()
     params.pop("page", None)
-    context = {"form": form, "page": page, "steps": steps, "step": step, "query": params.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "steps": steps,
+        "step": step,
+        "view": view,
+        "query": params.urlencode(),
+    }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "workbench/_inbox_results.html", context)
     else:
@@ -155,7 +166,12 @@ def mask_name(name: str) -> str:
 
 
 def _case_page(
-    request: HttpRequest, case: Case, *, bound: ActionForm | None = None, status: int = 200
+    request: HttpRequest,
+    case: Case,
+    *,
+    bound: ActionForm | None = None,
+    status: int = 200,
+    review_errors: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
     allowed = [a for a in _actions(request, case) if a in ACTION_FORMS]
     forms = []
@@ -172,7 +188,7 @@ def _case_page(
             "forms": forms,
             "bound": bound,
             "timeline": [event_sentence(e, for_staff=True) for e in case.events.all()],
-            "tolerant": tolerant_materials(case),
+            **_tolerant_context(request, case, review_errors or {}),
             "masked_applicant": mask_name(case.applicant.name),
             "step_overdue": case.step_due_date is not None and case.step_due_date < timezone.localdate(),
             "answers": answers(case.form_data, case.item_version.form_schema or {}),
@@ -239,6 +255,68 @@ def case_material(request: HttpRequest, number: str, material_uuid: uuid.UUID) -
         raise Http404("未找到该材料。")
     audit_material_download(request, material, roles=request.staff_scope.roles)  # type: ignore[attr-defined]
     return material_file_response(material)
+
+
+def _may_review_materials(request: HttpRequest, case: Case) -> bool:
+    # The clerks who receive materials and the reviewers who examine them (docs/roles.md).
+    actor = CaseActor.of(request.user)
+    return actor.may(case, CaseAction.REQUEST_SUPPLEMENT) or actor.may(case, CaseAction.SUSPEND)
+
+
+def _tolerant_context(
+    request: HttpRequest, case: Case, review_errors: dict[str, list[str]]
+) -> dict[str, Any]:
+    """The 容缺材料 panel: what was promised and arrived, and a 合格 / 需补正 form per delivered material."""
+    tolerant = tolerant_materials(case)
+    delivered: list[dict[str, Any]] = []
+    if tolerant is not None:
+        rows = CaseMaterial.objects.filter(
+            case=case, pk__in=tolerant.delivered_material_ids, superseded_by__isnull=True
+        ).select_related("requirement")
+        reviewable = case.status in (CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED) and _may_review_materials(
+            request, case
+        )
+        delivered = [
+            {"material": m, "reviewable": reviewable, "errors": review_errors.get(str(m.uuid), [])}
+            for m in rows.order_by("requirement__order", "created_at")
+        ]
+    return {
+        "tolerant": tolerant,
+        "tolerant_delivered": delivered,
+        "material_reviews": services.MATERIAL_REVIEWS,
+    }
+
+
+@staff_required
+@require_POST
+def case_material_review(request: HttpRequest, number: str, material_uuid: uuid.UUID) -> HttpResponse:
+    """审核容缺材料 (合格 / 需补正) from the workbench case page."""
+    case = case_detail(user=request.user, number=number)
+    material = CaseMaterial.objects.filter(case=case, uuid=material_uuid).first()
+    if material is None:
+        raise Http404("未找到该材料。")
+    if not _may_review_materials(request, case):
+        return _forbidden(request, "只有负责该办件的受理人员或审查人员可以审核容缺材料。")
+    try:
+        services.case_material_review(
+            case=case,
+            material=material,
+            actor=request.user,
+            review=request.POST.get("review", ""),
+            note=request.POST.get("note", ""),
+        )
+    except services.CaseConflict as exc:
+        messages.error(request, f"操作未完成：{exc.message}。页面已刷新为最新状态。")
+        return redirect("workbench:case", number=number)
+    except ValidationError as exc:
+        errors = {str(material.uuid): exc.messages}
+        return _case_page(
+            request, case_detail(user=request.user, number=number), status=400, review_errors=errors
+        )
+    messages.success(
+        request, f"已审核“{material.requirement.name}”：{services.MATERIAL_REVIEWS[request.POST['review']]}。"
+    )
+    return redirect("workbench:case", number=number)
 
 
 @staff_required

@@ -8,6 +8,7 @@ is written.
 
 from .base import NOTICE_TOPIC, NOTIFY_TOPIC, CaseConflict, CaseServiceError, recorded_by_integration
 from .clock import case_recompute_clock
+from .review import MATERIAL_REVIEWS, case_material_review
 from .steps import case_forward
 from .submission import case_number, case_submit, form_errors
 from .transitions import (
@@ -34,6 +35,7 @@ from .transitions import (
 __all__ = [
     "APPROVAL_BASES",
     "DELIVERY_METHODS",
+    "MATERIAL_REVIEWS",
     "NOTICE_TOPIC",
     "NOTIFY_TOPIC",
     "CaseConflict",
@@ -48,6 +50,7 @@ __all__ = [
     "case_extend",
     "case_forward",
     "case_issue",
+    "case_material_review",
     "case_number",
     "case_pay",
     "case_recompute_clock",
