@@ -336,8 +336,9 @@ class InboxFilterForm(forms.Form):
     view = forms.ChoiceField(
         label="范围",
         required=False,
-        choices=[("", "待我办理"), ("all", "我的范围内全部")],
-        help_text="待我办理：当前环节由我的岗位办理（窗口受理人员还包括尚未受理的办件）。",
+        choices=[("mine", "待我办理"), ("all", "我的范围内全部")],
+        help_text="待我办理：当前环节由我的岗位办理（窗口受理人员还包括尚未受理的办件）。"
+        "不填时，持有办理岗位的人员默认待我办理，其他人员（如效能监督员）默认全部。",
     )
     step = forms.CharField(label="当前环节", required=False, max_length=40)
     q = forms.CharField(label="办件编号", required=False, max_length=24)

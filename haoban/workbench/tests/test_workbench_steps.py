@@ -209,3 +209,15 @@ def test_submitting_the_forward_form_twice_moves_the_case_one_step() -> None:
     assert case.current_step.name == "复审"
     assert "操作未完成：办件已流转至“复审”环节，请刷新后再办理" in _text(again)
     assert CaseEvent.objects.filter(case=case, action="forward").count() == 1
+
+
+def test_a_supervisor_without_a_step_role_sees_the_whole_scope_by_default() -> None:
+    version = make_case_version()
+    case = _in_review(version)
+    supervisor = make_staff("efficiency_supervisor", version.item.implementing_body)
+
+    response = _client(supervisor).get("/workbench/")
+
+    assert case.number in response.content.decode()
+    assert "显示您岗位范围内的全部办件" in _text(response)
+    assert '<option value="all" selected>' in response.content.decode()
