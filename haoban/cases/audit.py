@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from haoban.core.audit import AuditAction, audit_staff_read
 
-from .models import Case, CaseMaterial, Notice
+from .models import Case, CaseMaterial, DeliverySignature, Notice
 
 
 def audit_case_read(request: HttpRequest, case: Case, *, roles: Iterable[str]) -> None:
@@ -40,4 +40,17 @@ def audit_material_download(request: HttpRequest, material: CaseMaterial, *, rol
         object_type="cases.CaseMaterial",
         object_id=str(material.uuid),
         details={"case": material.case.number, "requirement_id": material.requirement_id},
+    )
+
+
+def audit_signature_download(
+    request: HttpRequest, signature: DeliverySignature, *, roles: Iterable[str]
+) -> None:
+    audit_staff_read(
+        request,
+        action=AuditAction.SIGNATURE_DOWNLOAD,
+        roles=roles,
+        object_type="cases.DeliverySignature",
+        object_id=str(signature.uuid),
+        details={"case": signature.case.number},
     )

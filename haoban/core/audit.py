@@ -40,6 +40,7 @@ class AuditAction:
     CASE_READ = "case.read"
     MATERIAL_DOWNLOAD = "material.download"
     NOTICE_DOWNLOAD = "notice.download"
+    SIGNATURE_DOWNLOAD = "signature.download"
     PROFILE_READ = "profile.read"
     USER_READ = "user.read"
 

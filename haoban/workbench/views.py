@@ -26,7 +26,12 @@ from haoban.accounts.access import staff_scope
 from haoban.accounts.models import StaffRole
 from haoban.cases import services
 from haoban.cases.access import CASE_VIEWER_ROLES, CaseActor
-from haoban.cases.audit import audit_case_read, audit_material_download, audit_notice_download
+from haoban.cases.audit import (
+    audit_case_read,
+    audit_material_download,
+    audit_notice_download,
+    audit_signature_download,
+)
 from haoban.cases.documents import notice_file_response
 from haoban.cases.materials import material_file_response
 from haoban.cases.models import Case, CaseMaterial, DeliverySignature, NegativeDecision
@@ -327,6 +332,7 @@ def case_signature(request: HttpRequest, number: str, signature_uuid: uuid.UUID)
     )
     if signature is None:
         raise Http404("未找到该签名。")
+    audit_signature_download(request, signature, roles=request.staff_scope.roles)  # type: ignore[attr-defined]
     return signature_file_response(signature)
 
 

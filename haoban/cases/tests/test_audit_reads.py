@@ -3,6 +3,7 @@ reads are not, and a refused read writes nothing."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,10 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from haoban.cases.tests.factories import at, case_in_status, make_case_version, make_staff
+from haoban.cases.models import DeliverySignature
+from haoban.cases.services import case_deliver
+from haoban.cases.signatures import signature_from_base64
+from haoban.cases.tests.factories import at, case_in_status, make_case_version, make_staff, signature_png
 from haoban.catalog.tests.factories import make_department
 from haoban.core.audit import audit_verify
 from haoban.core.models import AuditEntry
@@ -183,3 +187,28 @@ def test_admin_change_pages_are_logged(case: Any, admin_user: Any) -> None:
         (3, admin_user.pk, "admin", "superuser", "user.read", "accounts.User", str(profile.user_id), {}),
     ]
     assert audit_verify().count == 3
+
+
+def test_workbench_signature_download_is_logged() -> None:
+    # given: a window pickup with the recipient's signature
+    issued = case_in_status("issued", version=make_case_version(), at=NOW)
+    clerk = make_staff("window_clerk", issued.department, username="clerk_a")
+    drawn = signature_from_base64(base64.b64encode(signature_png()).decode())
+    case_deliver(case=issued, actor=clerk, method="window", recipient="林晓梅", signature=drawn)
+    signature = DeliverySignature.objects.get(case=issued)
+    # when
+    response = _client(clerk).get(f"/workbench/cases/{issued.number}/signatures/{signature.uuid}/")
+    # then
+    assert response.status_code == 200
+    assert _entries() == [
+        (
+            1,
+            clerk.pk,
+            "clerk_a",
+            "window_clerk",
+            "signature.download",
+            "cases.DeliverySignature",
+            str(signature.uuid),
+            {"case": issued.number},
+        )
+    ]
