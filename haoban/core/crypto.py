@@ -324,6 +324,17 @@ def field_encryption_key() -> bytes:
     return _parse_hex_key(path.read_text(), str(path))
 
 
+def token_key_id(token: str) -> str:
+    """The key id a token names (``""`` when it is not an SM4 token)."""
+    parts = token.split("$")
+    return parts[1] if len(parts) == 3 and parts[0] == _TOKEN_PREFIX else ""
+
+
+def current_key_id() -> str:
+    """The key id of :func:`field_encryption_key`: tokens naming another key are due for re-encryption."""
+    return _sm4_key_id(field_encryption_key())
+
+
 def field_decryption_keys() -> list[bytes]:
     """The current key, then the retired keys of ``HAOBAN_SM4_OLD_KEYS`` (comma-separated hex)."""
     old = [v for v in os.environ.get("HAOBAN_SM4_OLD_KEYS", "").split(",") if v.strip()]

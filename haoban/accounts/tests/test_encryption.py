@@ -3,10 +3,12 @@ through its HMAC-SM3 blind index, and a wrong key fails loudly (docs/security.md
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 from django.core.exceptions import FieldError, ValidationError
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
@@ -248,3 +250,54 @@ def test_the_migration_encrypts_existing_rows_and_reverses() -> None:
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _command(*args: str) -> str:
+    out = io.StringIO()
+    call_command("crypto", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_reencrypt_after_a_key_rotation(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given: a profile under the old key, then a new key with the old one retired
+    profile = _register()
+    old_key = crypto.field_encryption_key()
+    new_key = "00112233445566778899aabbccddeeff"
+    monkeypatch.setenv("HAOBAN_SM4_KEY", new_key)
+    monkeypatch.setenv("HAOBAN_SM4_OLD_KEYS", old_key.hex())
+    fresh = make_person(username="lisi", resident_id="350302199003071243")  # written under the new key
+    before_fresh = _raw("SELECT resident_id, phone FROM accounts_applicantprofile WHERE id = %s", [fresh.pk])
+    # when
+    out = _command("reencrypt")
+    # then: the old rows (profile and its user) are rewritten, the new ones untouched
+    assert out == "已重新加密：accounts.User 1 行，accounts.ApplicantProfile 1 行。\n"
+    new_id = crypto.current_key_id()
+    token, phone = _raw(
+        "SELECT resident_id, phone FROM accounts_applicantprofile WHERE id = %s", [profile.pk]
+    )
+    assert crypto.token_key_id(token) == crypto.token_key_id(phone) == new_id
+    assert (
+        _raw("SELECT resident_id, phone FROM accounts_applicantprofile WHERE id = %s", [fresh.pk])
+        == before_fresh
+    )
+    monkeypatch.delenv("HAOBAN_SM4_OLD_KEYS")
+    reloaded = ApplicantProfile.objects.select_related("user").get(pk=profile.pk)
+    assert (reloaded.resident_id, reloaded.phone, reloaded.user.phone) == (ID, PHONE, PHONE)
+    assert _command("reencrypt") == "已重新加密：accounts.User 0 行，accounts.ApplicantProfile 0 行。\n"
+
+
+def test_reencrypt_without_the_old_key_stops_with_the_field_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    _register()
+    monkeypatch.setenv("HAOBAN_SM4_KEY", "00112233445566778899aabbccddeeff")
+    with pytest.raises(CommandError, match=r"^无法解密 accounts\.User\.phone：没有可用于解密的 SM4 密钥"):
+        _command("reencrypt")
+
+
+def test_reindex_after_a_blind_index_key_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    profile = _register()
+    make_person(username="lisi", resident_id="350302199003071243")
+    monkeypatch.setenv("HAOBAN_BLIND_INDEX_KEY", "cd" * 32)
+    assert not ApplicantProfile.objects.filter(ApplicantProfile.resident_id_lookup(ID)).exists()
+    assert _command("reindex") == "已重建盲索引：accounts.ApplicantProfile 2 行。\n"
+    assert ApplicantProfile.objects.get(ApplicantProfile.resident_id_lookup(ID)).pk == profile.pk
+    assert _command("reindex") == "已重建盲索引：accounts.ApplicantProfile 0 行。\n"
