@@ -20,6 +20,7 @@ from haoban.accounts.models import StaffRole
 from haoban.cases.access import CaseActor, get_case_for
 from haoban.cases.audit import audit_case_read
 from haoban.cases.models import Case
+from haoban.cases.services import CaseConflict
 
 from .models import PaymentOrder
 from .providers import InvalidNotification, get_provider
@@ -27,7 +28,6 @@ from .providers.local import LocalProvider
 from .receipt import render_receipt_pdf
 from .services import (
     COUNTER_METHODS,
-    PaymentConflict,
     PaymentPermissionDenied,
     holds_role,
     order_handle_notification,
@@ -85,8 +85,10 @@ def cashier(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST":
         try:
             order_handle_notification(provider=provider, data=provider.notification_for(order))
-        except (InvalidNotification, PaymentConflict) as exc:
+        except InvalidNotification as exc:
             messages.error(request, f"缴费未完成：{exc}")
+        except CaseConflict as exc:  # a PaymentConflict, or the case no longer takes payments (办结)
+            messages.error(request, f"缴费未完成：{exc.message}")
         else:
             messages.success(request, f"缴费成功：缴费单 {order.number}，{order.amount:.2f} 元。")
         return redirect("portal:my_case", number=order.case.number)
@@ -119,7 +121,7 @@ def notify(request: HttpRequest) -> HttpResponse:
         order_handle_notification(provider=provider, data=data)
     except InvalidNotification as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    except PaymentConflict as exc:
+    except CaseConflict as exc:  # a PaymentConflict, or the case no longer takes payments (办结)
         return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
     return HttpResponse(provider.acknowledgement(), content_type="text/plain; charset=utf-8")
 
@@ -163,7 +165,7 @@ def _staff_form(
         if form.is_valid():
             try:
                 perform(order, form.cleaned_data)
-            except PaymentConflict as exc:
+            except CaseConflict as exc:  # a PaymentConflict, or the case's status (办结)
                 messages.error(request, f"操作未完成：{exc.message}。")
                 return redirect("workbench:case", number=order.case.number)
             except PaymentPermissionDenied as exc:

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from haoban.cases.models import CaseEvent
-from haoban.cases.tests.factories import at, make_applicant, snapshot
+from haoban.cases.tests.factories import at, make_applicant, make_staff, snapshot
 
 from ..providers.local import LocalProvider, sign
 from .helpers import approved_case, order_of, order_row
@@ -215,3 +215,19 @@ def test_the_receipt_of_a_paid_order_is_a_pdf_for_those_who_see_the_case() -> No
     assert response.content.startswith(b"%PDF-")
     assert stranger.status_code == 404
     assert "下载缴费凭证" in applicant.get(f"/my/cases/{case.number}/").content.decode()
+
+
+def test_a_notification_for_a_completed_case_is_409_and_writes_nothing() -> None:
+    from haoban.cases.services import case_complete, case_deliver
+
+    case = approved_case(status="issued", pay_before_release=False)
+    clerk = make_staff("window_clerk", case.department)
+    case = case_complete(case=case_deliver(case=case, actor=clerk, method="electronic"), actor=clerk)
+    order = order_of(case)
+    before, events = order_row(order), snapshot(case)
+
+    response = Client().post("/payments/notify/", _notification(order))
+
+    assert (response.status_code, response.content.decode()) == (409, "办件状态为“办结”，不能执行“缴费”")
+    assert order_row(order) == before
+    assert snapshot(case) == events

@@ -147,3 +147,23 @@ def test_a_clerk_printing_the_receipt_is_audit_logged() -> None:
     entries = AuditEntry.objects.filter(object_id=case.number).order_by("-sequence")
     assert entries.count() == before + 1
     assert (entries[0].action, entries[0].object_type) == ("case.read", "cases.Case")
+
+
+def test_a_refund_after_completion_is_refused_with_a_message() -> None:
+    from haoban.cases.services import case_complete, case_deliver
+
+    case = approved_case(status="issued")
+    order = order_of(case)
+    clerk_user = clerk_of(case)
+    _client(clerk_user).post(f"/payments/orders/{order.number}/counter/", {"method": "cash"})
+    case = case_deliver(case=case, actor=clerk_user, method="electronic")
+    case_complete(case=case, actor=clerk_user)
+    before = order_row(order)
+    head = _client(head_of(case))
+
+    response = head.post(f"/payments/orders/{order.number}/refund/", {"reason": "误收"})
+
+    assert (response.status_code, response["Location"]) == (302, f"/workbench/cases/{case.number}/")
+    page = head.get(response["Location"]).content.decode()
+    assert "操作未完成：办件状态为“办结”，不能执行“缴费”。" in page
+    assert order_row(order) == before
