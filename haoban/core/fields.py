@@ -114,7 +114,7 @@ class EncryptedTextField(models.TextField):
         return super().to_python(value)
 
     def value_to_string(self, obj: Any) -> str:
-        # Fixtures and serialisers dump the plaintext only by reading the attribute explicitly.
+        # dumpdata writes the plaintext (loaddata encrypts it again): such a dump is personal data in clear.
         return str(self.value_from_object(obj) or "")
 
     def get_lookup(self, lookup_name: str) -> Any:
