@@ -89,6 +89,13 @@ def _d(value: Any) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
+def _unpaid_hold(case: Case) -> bool:
+    """先缴费后领证 and the payment order is still pending (docs/payments.md)."""
+    from haoban.payments.services import release_hold_reason  # payments builds on cases
+
+    return bool(release_hold_reason(case))
+
+
 def next_steps(case: Case) -> str:
     """What happens next, with the date, in one or two sentences."""
     status = case.status
@@ -106,8 +113,13 @@ def next_steps(case: Case) -> str:
         return "办件处于特别程序（如现场核查、检验检测），这段时间不计入办理时限；程序结束后继续办理。"
     if status == CaseStatus.APPROVED:
         due = f"，最迟在 {_d(case.certificate_due_date)} 前制作完成" if case.certificate_due_date else ""
-        return f"部门已准予许可，正在制作证照{due}。"
+        pay = "该事项先缴费后领证，请及时缴清下方缴费单。" if _unpaid_hold(case) else ""
+        return f"部门已准予许可，正在制作证照{due}。{pay}"
     if status == CaseStatus.ISSUED:
+        if _unpaid_hold(case):
+            return (
+                "证照已制作完成。该事项先缴费后领证：请先缴清下方缴费单，部门收到费用后按您选择的方式送达。"
+            )
         return "证照已制作完成，部门将按您选择的方式送达。"
     if status == CaseStatus.DELIVERED:
         return "办理结果已送达，部门将办结本办件。"

@@ -395,3 +395,17 @@ def test_the_refund_reads_as_a_refund_on_the_timeline_and_in_the_notification() 
     title, body = compose(refunded)
     assert title == "已退费"
     assert body.endswith("的缴费 80.50 元已退还，退费原因：重复收费。")
+
+
+def test_next_steps_ask_the_applicant_to_pay_while_the_result_is_held() -> None:
+    from haoban.portal.case_text import next_steps
+
+    case = approved_case(status="issued")
+    held = next_steps(case)
+    order_record_counter_payment(order=order_of(case), actor=clerk_of(case), method="cash")
+    case.refresh_from_db()
+
+    assert (
+        held == "证照已制作完成。该事项先缴费后领证：请先缴清下方缴费单，部门收到费用后按您选择的方式送达。"
+    )
+    assert next_steps(case) == "证照已制作完成，部门将按您选择的方式送达。"
