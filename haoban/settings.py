@@ -182,9 +182,11 @@ CSRF_COOKIE_SECURE = _env_bool("CSRF_COOKIE_SECURE")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Basic first: its WWW-Authenticate challenge makes DRF answer 401 (not 403) to unauthenticated API
+    # requests; a browser's session cookie still authenticates (Basic only reads an Authorization header).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -207,10 +209,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Strings a YAML 1.2 reader would take for numbers (item types 08, 09) are written quoted.
+    # Strings a YAML 1.2 reader would take for numbers (item types 08, 09) are written quoted; operations
+    # closed to anonymous callers document their 401.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "haoban.core.openapi.yaml12_safe_strings",
+        "haoban.core.openapi.document_unauthenticated",
     ],
     # One stable component name per choice set, whatever the field is called.
     "ENUM_NAME_OVERRIDES": {

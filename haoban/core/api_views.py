@@ -144,7 +144,7 @@ ERROR_400 = error_response(
 )
 ERROR_403 = error_response(
     403,
-    "未登录（code 为 not_authenticated），或不具备所需角色（permission_denied）。",
+    "不具备所需角色（permission_denied）。",
     {"code": "permission_denied", "message": "只有事项管理员可以执行该操作。", "fields": {}},
 )
 ERROR_404 = error_response(

@@ -42,3 +42,38 @@ _register()
 def yaml12_safe_strings(result: dict[str, Any], generator: Any, request: Any, public: bool) -> Any:
     """drf-spectacular post-processing hook: importing this module set up the quoting (see above)."""
     return result
+
+
+UNAUTHENTICATED_RESPONSE: dict[str, Any] = {
+    "description": (
+        "未登录或认证失败（code 为 not_authenticated 或 authentication_failed），未写入任何数据；"
+        "响应带 WWW-Authenticate 头。"
+    ),
+    "content": {
+        "application/json": {
+            "schema": {"$ref": "#/components/schemas/ErrorOutput"},
+            "examples": {
+                "401": {
+                    "value": {"code": "not_authenticated", "message": "身份认证信息未提供。", "fields": {}}
+                }
+            },
+        }
+    },
+}
+
+
+def document_unauthenticated(result: dict[str, Any], generator: Any, request: Any, public: bool) -> Any:
+    """drf-spectacular post-processing hook: every operation that anonymous callers cannot use (its
+    ``security`` has no ``{}``) documents the 401 that DRF answers them (``BasicAuthentication`` first in
+    ``DEFAULT_AUTHENTICATION_CLASSES``)."""
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            if not isinstance(operation, dict):
+                continue
+            security = operation.get("security")
+            if not security or {} in security:
+                continue
+            responses = operation.setdefault("responses", {})
+            if "401" not in responses:
+                responses["401"] = UNAUTHENTICATED_RESPONSE
+    return result

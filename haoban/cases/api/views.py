@@ -1,6 +1,6 @@
 """Cases API v1. Each class is one operation; reads go through ``selectors``, writes through ``services``.
 
-Every request answers in this order: not logged in → 403 ``not_authenticated``; a case outside the
+Every request answers in this order: not logged in → 401 ``not_authenticated``; a case outside the
 caller's scope (or unknown) → 404; an action that is not the caller's (``access.CaseActor.may``) → 403;
 bad input → 400 naming the field; an action the case's status does not allow → 409 with the workflow's
 Chinese message. Nothing is written unless the answer is 2xx.

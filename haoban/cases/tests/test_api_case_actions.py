@@ -200,9 +200,10 @@ def test_every_role_against_the_action(office: Office, action: str) -> None:
         refused[name] = _post(user, case, action, _body(action, case)).status_code
     anonymous = _post(None, case, action, _body(action, case))
 
-    # then: 404 for those who do not see the case, 403 for those who see it but may not act; nothing changed
+    # then: 404 for those who do not see the case, 403 for those who see it but may not act, 401 for the
+    # anonymous; nothing changed
     assert refused == {name: 404 if name in INVISIBLE else 403 for name in refused}
-    assert anonymous.status_code == 403
+    assert (anonymous.status_code, anonymous["WWW-Authenticate"]) == (401, 'Basic realm="api"')
     assert anonymous.json()["code"] == "not_authenticated"
     assert snapshot(case) == before
 

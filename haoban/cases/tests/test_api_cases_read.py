@@ -43,7 +43,7 @@ def test_anonymous_callers_are_told_to_log_in(world: World) -> None:
 
     for url in ("/api/v1/cases/", f"/api/v1/cases/{case.number}/"):
         response = client_for(None).get(url)
-        assert response.status_code == 403
+        assert (response.status_code, response["WWW-Authenticate"]) == (401, 'Basic realm="api"')
         assert response.json()["code"] == "not_authenticated"
 
 
@@ -286,7 +286,7 @@ def test_notice_pdf_is_served_to_whoever_sees_the_case(world: World, private_dir
     assert "attachment" in mine["Content-Disposition"]
     assert b"".join(mine.streaming_content) == b"%PDF-1.7 notice"
     assert staff.status_code == 200
-    assert (other.status_code, outside.status_code, anonymous.status_code) == (404, 404, 403)
+    assert (other.status_code, outside.status_code, anonymous.status_code) == (404, 404, 401)
 
 
 def test_notice_pdf_missing_on_disk_or_outside_the_private_directory_is_404(world: World) -> None:

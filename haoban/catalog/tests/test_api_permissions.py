@@ -90,7 +90,8 @@ def test_anonymous_is_refused_and_nothing_changes(items, name: str) -> None:
 
     response = _send(anonymous_client(), _operations(items)[name])
 
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Basic realm="api"'
     assert response.json() == NOT_AUTHENTICATED
     assert _state() == before
 
@@ -140,7 +141,8 @@ def test_basic_authentication(items) -> None:
 
     client.credentials(HTTP_AUTHORIZATION=_basic("manager", "wrong"))
     response = client.get(path)
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Basic realm="api"'
     assert response.json() == {
         "code": "authentication_failed",
         "message": "用户名或者密码错误。",

@@ -78,8 +78,8 @@ def test_every_endpoint_and_method_is_described(schema: dict) -> None:
 
 def test_writes_document_authentication_errors_and_idempotency(schema: dict) -> None:
     create = schema["paths"]["/api/v1/items/"]["post"]
-    assert create["security"] == [{"cookieAuth": []}, {"basicAuth": []}]
-    assert set(create["responses"]) == {"201", "400", "403", "409"}
+    assert create["security"] == [{"basicAuth": []}, {"cookieAuth": []}]
+    assert set(create["responses"]) == {"201", "400", "401", "403", "409"}
     assert [p["name"] for p in create["parameters"]] == ["Idempotency-Key"]
     assert list(create["requestBody"]["content"]) == ["application/json"]
     listing = schema["paths"]["/api/v1/items/"]["get"]

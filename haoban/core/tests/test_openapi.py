@@ -59,3 +59,14 @@ def test_the_rendered_schema_quotes_the_item_types_08_and_09() -> None:
         "20",
     ]
     assert yaml12_safe_strings(schema, None, None, True) is schema
+
+
+def test_operations_closed_to_anonymous_callers_document_the_401() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = {op["operationId"]: op for methods in schema["paths"].values() for op in methods.values()}
+
+    assert operations["case_list"]["responses"]["401"]["content"]["application/json"]["examples"]["401"] == {
+        "value": {"code": "not_authenticated", "message": "身份认证信息未提供。", "fields": {}}
+    }
+    assert "401" in operations["item_create"]["responses"]
+    assert "401" not in operations["item_list"]["responses"]  # public read
