@@ -23,6 +23,7 @@ from haoban.accounts.access import applicant_principals
 from haoban.accounts.models import ApplicantProfile
 from haoban.cases import services
 from haoban.cases.access import actions_for
+from haoban.cases.audit import audit_case_read, audit_material_download, audit_notice_download
 from haoban.cases.documents import notice_file_response, supplement_deadline
 from haoban.cases.materials import MaterialUpload, material_file_response, resolve_material
 from haoban.cases.models import Case, CaseMaterial, Notice
@@ -335,6 +336,18 @@ def _my_case(request: HttpRequest, number: str) -> Case:
     return case
 
 
+# The role recorded when a staff member reads, in "my cases", a case they submitted for someone else.
+SUBMITTER_ROLE = "submitter"
+
+
+def _read_for_someone_else(request: HttpRequest, case: Case) -> bool:
+    """Whether the reader only submitted ``case`` (a window clerk for a walk-in applicant) and is neither the
+    applicant nor their agent: such reads of the full record are audit-logged like the workbench's."""
+    if case.applicant.user_id == request.user.pk:
+        return False
+    return case.applicant_id not in applicant_principals(request.user)
+
+
 def _supplement_request(case: Case) -> dict[str, Any] | None:
     if case.status != CaseStatus.PENDING_SUPPLEMENT:
         return None
@@ -357,6 +370,8 @@ def _supplement_request(case: Case) -> dict[str, Any] | None:
 @login_required
 def my_case(request: HttpRequest, number: str) -> HttpResponse:
     case = _my_case(request, number)
+    if _read_for_someone_else(request, case):
+        audit_case_read(request, case, roles=[SUBMITTER_ROLE])
     return _render_case(request, case)
 
 
@@ -491,8 +506,10 @@ def my_case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def my_case_notice(request: HttpRequest, number: str, notice_uuid: uuid.UUID) -> HttpResponse:
-    _my_case(request, number)
+    case = _my_case(request, number)
     notice: Notice = notice_for(user=request.user, number=number, notice_uuid=notice_uuid)
+    if _read_for_someone_else(request, case):
+        audit_notice_download(request, notice, roles=[SUBMITTER_ROLE])
     return notice_file_response(notice, as_attachment="preview" not in request.GET)
 
 
@@ -504,6 +521,8 @@ def my_case_material(request: HttpRequest, number: str, material_uuid: uuid.UUID
     )
     if material is None:
         raise Http404("未找到该材料。")
+    if _read_for_someone_else(request, case):
+        audit_material_download(request, material, roles=[SUBMITTER_ROLE])
     return material_file_response(material)
 
 

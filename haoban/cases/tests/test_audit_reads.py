@@ -15,7 +15,14 @@ from django.urls import reverse
 from haoban.cases.models import DeliverySignature
 from haoban.cases.services import case_deliver
 from haoban.cases.signatures import signature_from_base64
-from haoban.cases.tests.factories import at, case_in_status, make_case_version, make_staff, signature_png
+from haoban.cases.tests.factories import (
+    at,
+    case_in_status,
+    make_case_version,
+    make_staff,
+    signature_png,
+    submit_case,
+)
 from haoban.catalog.tests.factories import make_department
 from haoban.core.audit import audit_verify
 from haoban.core.models import AuditEntry
@@ -211,4 +218,32 @@ def test_workbench_signature_download_is_logged() -> None:
             str(signature.uuid),
             {"case": issued.number},
         )
+    ]
+
+
+def test_a_clerk_reading_in_my_cases_a_case_submitted_for_a_walk_in_is_logged() -> None:
+    # given: a window clerk submitted the case for a walk-in applicant
+    version = make_case_version()
+    clerk = make_staff("window_clerk", version.item.implementing_body, username="clerk_w")
+    case = submit_case(version=version, submitted_by=clerk, channel="window", at=NOW)
+    material = case.materials.exclude(storage_path="").order_by("pk").first()
+    # when: the applicant, then the clerk, open it in the portal
+    assert _client(case.applicant.user).get(f"/my/cases/{case.number}/").status_code == 200
+    assert AuditEntry.objects.count() == 0
+    clerk_client = _client(clerk)
+    assert clerk_client.get(f"/my/cases/{case.number}/").status_code == 200
+    assert clerk_client.get(f"/my/cases/{case.number}/materials/{material.uuid}/").status_code == 200
+    # then
+    assert _entries() == [
+        (1, clerk.pk, "clerk_w", "submitter", "case.read", "cases.Case", case.number, {}),
+        (
+            2,
+            clerk.pk,
+            "clerk_w",
+            "submitter",
+            "material.download",
+            "cases.CaseMaterial",
+            str(material.uuid),
+            {"case": case.number, "requirement_id": material.requirement_id},
+        ),
     ]
