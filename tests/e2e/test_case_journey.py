@@ -1,8 +1,8 @@
 """One case from online application to 办结, through the pages only, on the Putian demo data.
 
 张三 applies online for 市场监管领域重大违法行为举报奖励 (市市场监管局) → clerk asks for a supplement (one
-notice) → 张三 supplements → clerk accepts → reviewer suspends (现场核查) and resumes → approves → issues →
-clerk delivers → completes. After each step the due dates on the page are compared with the dates the
+notice) → 张三 supplements → clerk accepts → reviewer suspends (现场核查), resumes and forwards (流转) to 决定
+→ head approves → reviewer issues → clerk delivers → completes. After each step the due dates on the page are compared with the dates the
 domain clock computes from the case's events in the database (nothing hard-coded). Notices come from the
 outbox, which the test drains the way the worker would.
 """
@@ -69,6 +69,7 @@ def _expected(number: str) -> dict[str, str | None]:
             e.amount if parse_event_kind(e.action) is CaseAction.EXTEND else None,
         )
         for e in case.events.order_by("sequence")
+        if e.action != "forward"  # 流转 moves the process step, not the legal clock
     ]
     clock = compute_case_clock(
         get_work_calendar(today=today),
@@ -180,7 +181,8 @@ def test_case_journey(demo: None, new_page: Any) -> None:
     expect(clerk.locator(".status")).to_have_text("审查中")
     clerk.screenshot(path=str(RESULTS_DIR / "journey-workbench-case.png"), full_page=True)
 
-    # the reviewer suspends for an inspection and resumes, approves and issues
+    # the reviewer suspends for an inspection, resumes and forwards the case to 决定; the head approves (决定 is
+    # the department head's step); the reviewer issues
     reviewer = new_page()
     _login(reviewer, "reviewer", "/workbench/")
     _act(
@@ -195,7 +197,12 @@ def test_case_journey(demo: None, new_page: Any) -> None:
     )
     expect(reviewer.locator(".status")).to_have_text("特别程序中")
     _act(reviewer, number, "resume")
-    _act(reviewer, number, "approve")
+    _act(reviewer, number, "forward", {"#id_forward-note": "现场核查无异常，建议准予"})
+    expect(reviewer.locator(".case-state")).to_contain_text("当前环节：决定")
+    head = new_page()
+    _login(head, "head", "/workbench/")
+    expect(head.locator("table.inbox")).to_contain_text(number)  # 待我办理: the 决定 step is the head's
+    _act(head, number, "approve")
     _act(reviewer, number, "issue")
 
     # the clerk delivers electronically and completes
@@ -213,6 +220,7 @@ def test_case_journey(demo: None, new_page: Any) -> None:
         "部门已受理您的申请",
         "进入特别程序",
         "特别程序结束",
+        "办件转入下一办理环节",
         "部门决定准予许可",
         "办理结果已送达",
         "办件已办结",

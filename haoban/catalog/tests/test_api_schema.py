@@ -29,6 +29,7 @@ API_PATHS = {
     "/api/v1/cases/": {"get", "post"},
     "/api/v1/cases/{number}/": {"get"},
     "/api/v1/cases/{number}/notices/{notice_id}/pdf": {"get"},
+    "/api/v1/cases/{number}/forward/": {"post"},
     **{
         f"/api/v1/cases/{{number}}/{action}/": {"post"}
         for action in (
