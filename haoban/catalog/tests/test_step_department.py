@@ -6,6 +6,8 @@ import io
 
 import pytest
 import time_machine
+from django.test import Client
+from django.urls import reverse
 
 from haoban.catalog.excel import export_excel, import_excel
 from haoban.catalog.models import ProcessStep, ServiceItemVersion
@@ -13,6 +15,7 @@ from haoban.catalog.services import version_content, version_create_draft
 
 from .api_helpers import NOW, catalog_counts, manager_client
 from .factories import item_content, make_department, make_item, make_region
+from .test_admin import _post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +93,19 @@ def test_a_new_draft_and_an_excel_round_trip_keep_the_step_department() -> None:
     # then
     assert [s["department"] for s in version_content(draft)["steps"]] == [None, review_office.uscc, None]
     assert (report.errors, report.updated, report.created) == ([], 0, 0)
+
+
+def test_the_admin_inline_sets_the_step_department(admin_client: Client) -> None:
+    # given: a draft; the 审查 step (second row) is to be handled by the 卫健委
+    draft = version_create_draft(item=make_item().item)
+    health = make_department(name="莆田市卫生健康委员会")
+    url = reverse("admin:catalog_serviceitemversion_change", args=[draft.pk])
+    page = admin_client.get(url)
+    assert 'name="steps-1-department"' in page.content.decode()
+
+    # when
+    response = admin_client.post(url, _post_data(page, **{"steps-1-department": str(health.pk)}))
+
+    # then
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert [s["department"] for s in version_content(draft)["steps"]][:2] == [None, health.uscc]
