@@ -7,6 +7,7 @@ app_name = "workbench"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("negative-register/", views.negative_register, name="negative_register"),
+    path("alerts/read/", views.alerts_read, name="alerts_read"),
     path("cases/<str:number>/", views.case_page, name="case"),
     path("cases/<str:number>/actions/<str:action>/", views.case_action, name="action"),
     path("cases/<str:number>/notices/<uuid:notice_uuid>/", views.case_notice, name="notice"),

@@ -35,6 +35,7 @@ from haoban.cases.audit import (
 from haoban.cases.documents import notice_file_response
 from haoban.cases.materials import material_file_response
 from haoban.cases.models import Case, CaseMaterial, DeliverySignature, NegativeDecision
+from haoban.cases.notifications import notifications_for, notifications_mark_read
 from haoban.cases.selectors import case_detail, notice_for, urgency_ordered
 from haoban.cases.services.steps import StepAction
 from haoban.cases.signatures import signature_file_response
@@ -48,6 +49,7 @@ from haoban.portal.case_text import event_sentence
 from .forms import ACTION_FORMS, OPEN_STATUSES, ActionForm, InboxFilterForm
 
 PAGE_SIZE = 30
+ALERTS_SHOWN = 10
 REGISTER_ROLES = (StaffRole.EFFICIENCY_SUPERVISOR, StaffRole.DEPARTMENT_HEAD)
 SERVICES: dict[CaseAction | StepAction, Callable[..., Case]] = {
     StepAction.FORWARD: services.case_forward,
@@ -150,6 +152,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "step": step,
         "view": view,
         "query": params.urlencode(),
+        # 站内消息 for staff: the 环节逾期提醒 of the tick cases.step_overdue, newest first
+        "alerts": list(notifications_for(request.user, unread_only=True)[:ALERTS_SHOWN]),
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "workbench/_inbox_results.html", context)
@@ -334,6 +338,15 @@ def case_signature(request: HttpRequest, number: str, signature_uuid: uuid.UUID)
         raise Http404("未找到该签名。")
     audit_signature_download(request, signature, roles=request.staff_scope.roles)  # type: ignore[attr-defined]
     return signature_file_response(signature)
+
+
+@staff_required
+@require_POST
+def alerts_read(request: HttpRequest) -> HttpResponse:
+    """Mark the user's in-site messages read (only their own: ``notifications_mark_read``)."""
+    count = notifications_mark_read(user=request.user)
+    messages.success(request, f"已将 {count} 条提醒标为已读。")
+    return redirect("workbench:inbox")
 
 
 @staff_required

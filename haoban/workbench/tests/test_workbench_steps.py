@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from haoban.cases import ticks
 from haoban.cases.models import Case, CaseEvent
 from haoban.cases.tests.factories import (
     STEPS,
@@ -21,6 +22,7 @@ from haoban.cases.tests.factories import (
     snapshot,
     submit_case,
 )
+from haoban.core.outbox import process_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +223,25 @@ def test_a_supervisor_without_a_step_role_sees_the_whole_scope_by_default() -> N
     assert case.number in response.content.decode()
     assert "显示您岗位范围内的全部办件" in _text(response)
     assert '<option value="all" selected>' in response.content.decode()
+
+
+def test_step_overdue_alerts_show_in_the_inbox_until_read() -> None:
+    # given: a case overdue in 审查 (due 16 Nov), the tick and its outbox message have run
+    version = make_case_version()
+    case = _in_review(version)
+    reviewer = make_staff("reviewer", version.item.implementing_body)
+    other = make_staff("reviewer", version.item.implementing_body)
+    assert ticks.step_overdue(NOW) == "环节逾期提醒 1 件"
+    process_outbox()
+    client = _client(reviewer)
+
+    # when
+    inbox = _text(client.get("/workbench/"))
+    read = client.post("/workbench/alerts/read/", follow=True)
+
+    # then
+    assert "提醒（1 条未读） 环节逾期提醒 ： 办件 " + case.number in inbox
+    assert "在“审查”环节已超过环节到期日2026年11月16日，请尽快办理。" in inbox
+    assert "已将 1 条提醒标为已读。" in _text(read)
+    assert "环节逾期提醒 ：" not in _text(client.get("/workbench/"))
+    assert "环节逾期提醒 ：" in _text(_client(other).get("/workbench/"))  # only the reader's own
