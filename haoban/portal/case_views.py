@@ -388,8 +388,20 @@ def _render_case(
     tolerant = tolerant_materials(case, events)
     tolerant_forms = []
     if tolerant is not None and case.status in TOLERANT_STATUSES and CaseAction.SUPPLEMENT in allowed:
+        # A material the reviewer found deficient is asked for again, with the reviewer's note.
+        notes = dict(
+            CaseMaterial.objects.filter(
+                pk__in=tolerant.delivered_material_ids,
+                superseded_by__isnull=True,
+                review=CaseMaterial.Review.DEFICIENT,
+            ).values_list("requirement_id", "review_note")
+        )
         tolerant_forms = [
-            {"material": m, "errors": (tolerant_errors or {}).get(m.requirement_id, [])}
+            {
+                "material": m,
+                "problem": notes.get(m.requirement_id, ""),
+                "errors": (tolerant_errors or {}).get(m.requirement_id, []),
+            }
             for m in tolerant.outstanding
         ]
     return render(

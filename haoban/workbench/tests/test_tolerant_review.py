@@ -90,6 +90,7 @@ def test_a_reviewer_marks_the_material_deficient_and_it_is_outstanding_again(del
     # the applicant can hand it in again, and the promised date is alerted once it passes
     applicant_page = _client(case.applicant.user).get(f"/my/cases/{case.number}/").content.decode()
     assert f'action="/my/cases/{case.number}/tolerant/"' in applicant_page
+    assert "<strong>部门审核意见（需补正）：</strong>未加盖公章" in applicant_page
     with time_machine.travel(at(2026, 9, 26, 0, 1), tick=False):
         assert ticks.tolerant_overdue(at(2026, 9, 26, 0, 1)) == "容缺逾期提醒 1 件"
 
