@@ -182,6 +182,7 @@ class CaseNoticeOutputSerializer(serializers.Serializer):
 
 
 class CaseMaterialOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid", help_text="材料标识（审核容缺材料时使用）。")
     requirement = serializers.IntegerField(
         source="requirement_id", help_text="材料要求标识（事项申报材料的 id）。"
     )
@@ -194,6 +195,7 @@ class CaseMaterialOutputSerializer(serializers.Serializer):
     review = serializers.CharField(
         help_text="审核结果：pending 待审核，accepted 合格，deficient 需补正，outstanding 容缺待补。"
     )
+    review_note = serializers.CharField(help_text="审核意见（需补正时写明需要补正的内容）。")
     superseded = serializers.SerializerMethodField(help_text="是否已被补正后的新材料替换。")
 
     def get_superseded(self, material: Any) -> bool:
@@ -355,6 +357,14 @@ class CaseSuspendInputSerializer(serializers.Serializer):
 
 class CaseResumeInputSerializer(serializers.Serializer):
     occurred_at = _occurred_at()
+
+
+class CaseMaterialReviewInputSerializer(serializers.Serializer):
+    material = serializers.UUIDField(help_text="容缺受理后补交的容缺材料的标识（办件详情 materials[].id）。")
+    review = serializers.CharField(max_length=20, help_text="审核结果：accepted 合格，deficient 需补正。")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="审核意见（需补正时必填，申请人可见）。"
+    )
 
 
 class CaseForwardInputSerializer(serializers.Serializer):

@@ -13,6 +13,11 @@ urlpatterns = [
         name="case-notice-pdf",
     ),
     path("cases/<str:number>/forward/", views.CaseForwardApi.as_view(), name="case-forward"),
+    path(
+        "cases/<str:number>/material-review/",
+        views.CaseMaterialReviewApi.as_view(),
+        name="case-material-review",
+    ),
     *(
         path(f"cases/<str:number>/{action.value}/", view.as_view(), name=f"case-{action.value}")
         for action, view in views.ACTION_VIEWS.items()

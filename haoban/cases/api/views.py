@@ -31,7 +31,7 @@ from haoban.cases.access import CaseActor, get_case_for
 from haoban.cases.audit import audit_case_read, audit_notice_download
 from haoban.cases.documents import notice_file_response
 from haoban.cases.materials import MaterialUpload, requirements_of
-from haoban.cases.models import Case
+from haoban.cases.models import Case, CaseMaterial
 from haoban.cases.signatures import signature_from_base64
 from haoban.catalog.models import MaterialRequirement, ServiceItemVersion
 from haoban.catalog.selectors import version_for_submission
@@ -744,6 +744,47 @@ class CaseForwardApi(_CaseActionApi):
     def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
         return services.case_forward(
             case=case, actor=request.user, at=at, note=data["note"], expected_step=data["expected_step"]
+        )
+
+
+class CaseMaterialReviewApi(_CaseActionApi):
+    """审核容缺材料 is not a transition (no event, status unchanged): the service checks the status (409)."""
+
+    input_serializer = s.CaseMaterialReviewInputSerializer
+
+    @extend_schema(
+        operation_id="case_material_review",
+        tags=[TAG],
+        summary="审核容缺材料（material-review）",
+        description=(
+            "审查中或特别程序中，受理人员或审查人员将容缺受理后补交的容缺材料审核为合格（accepted）或需补正"
+            "（deficient，须写明审核意见，申请人可见）。需补正的材料重新成为待补交的容缺材料，补齐期限重新生效"
+            "（逾期后再提醒一次）。不产生办件事件，写入审计日志。只能审核现行的、受理后补交的容缺材料，否则 400"
+            "（字段 material）；办件不在审查中或特别程序中时 409。"
+        ),
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=input_serializer,
+        responses=_ACTION_RESPONSES,
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return super().post(request, number)
+
+    def label(self) -> str:
+        return "审核容缺材料"
+
+    def permitted(self, actor: CaseActor, case: Case) -> bool:
+        # The clerks who receive materials and the reviewers who examine them.
+        return actor.may(case, CaseAction.REQUEST_SUPPLEMENT) or actor.may(case, CaseAction.SUSPEND)
+
+    def check_status(self, case: Case) -> None:
+        return None  # the service decides (409 with its message)
+
+    def perform(self, *, case: Case, request: Request, at: dt.datetime | None, data: dict[str, Any]) -> Case:
+        material = CaseMaterial.objects.filter(case=case, uuid=data["material"]).first()
+        if material is None:
+            raise ValidationError({"material": ["该办件没有这份材料"]})
+        return services.case_material_review(
+            case=case, material=material, actor=request.user, review=data["review"], note=data["note"]
         )
 
 

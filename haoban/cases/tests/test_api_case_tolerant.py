@@ -93,3 +93,70 @@ def test_a_second_delivery_is_409(case: Any) -> None:
     assert response.status_code == 409
     assert response.json()["message"] == "该办件没有待补交的容缺材料"
     assert CaseEvent.objects.filter(case=case).count() == 3
+
+
+def _review(user: Any, case: Any, body: dict[str, Any]) -> Any:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client.post(f"/api/v1/cases/{case.number}/material-review/", body, format="json")
+
+
+def test_a_reviewer_marks_the_delivered_material_deficient(case: Any) -> None:
+    _post(case.applicant.user, case)
+    material = CaseMaterial.objects.get(case=case, requirement__name=RULES)
+
+    response = _review(
+        make_staff("reviewer", case.department),
+        case,
+        {"material": str(material.uuid), "review": "deficient", "note": "未加盖公章"},
+    )
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    row = next(m for m in body["materials"] if m["id"] == str(material.uuid))
+    assert (row["review"], row["review_note"]) == ("deficient", "未加盖公章")
+    assert body["tolerant_due_date"] == "2026-10-09"
+    assert CaseEvent.objects.filter(case=case).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("who", "body", "status", "answer"),
+    [
+        ("applicant", {"review": "accepted"}, 403, {"code": "permission_denied"}),
+        ("outsider", {"review": "accepted"}, 404, {"code": "not_found"}),
+        (
+            "reviewer",
+            {"review": "great"},
+            400,
+            {"fields": {"review": ["审核结果只能是 accepted（合格）或 deficient（需补正）"]}},
+        ),
+        (
+            "reviewer",
+            {"review": "accepted", "material": "00000000-0000-0000-0000-000000000000"},
+            400,
+            {"fields": {"material": ["该办件没有这份材料"]}},
+        ),
+    ],
+    ids=["applicant", "outsider", "bad-review", "unknown-material"],
+)
+def test_material_review_refusals_write_nothing(
+    case: Any, who: str, body: dict[str, Any], status: int, answer: dict[str, Any]
+) -> None:
+    from haoban.catalog.tests.factories import make_department
+
+    _post(case.applicant.user, case)
+    material = CaseMaterial.objects.get(case=case, requirement__name=RULES)
+    users = {
+        "applicant": lambda: case.applicant.user,
+        "outsider": lambda: make_staff(
+            "reviewer", make_department(name="仙游县市场监督管理局"), username="x"
+        ),
+        "reviewer": lambda: make_staff("reviewer", case.department),
+    }
+
+    response = _review(users[who](), case, {"material": str(material.uuid), **body})
+
+    assert response.status_code == status
+    assert {k: response.json()[k] for k in answer} == answer
+    material.refresh_from_db()
+    assert (material.review, material.review_note) == ("pending", "")

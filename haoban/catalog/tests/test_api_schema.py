@@ -30,6 +30,7 @@ API_PATHS = {
     "/api/v1/cases/{number}/": {"get"},
     "/api/v1/cases/{number}/notices/{notice_id}/pdf": {"get"},
     "/api/v1/cases/{number}/forward/": {"post"},
+    "/api/v1/cases/{number}/material-review/": {"post"},
     **{
         f"/api/v1/cases/{{number}}/{action}/": {"post"}
         for action in (
