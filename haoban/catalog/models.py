@@ -399,7 +399,9 @@ class MaterialRequirement(_VersionChild):
 
 
 class ProcessStep(_VersionChild):
-    """办理流程 step with its time allocation and the role that handles it."""
+    """办理流程 step with its time allocation and its assignee: the role that handles it, in ``department``
+    (None: the item's implementing department). Cases in the step appear in the inbox of the staff holding
+    that role for that department (docs/workflow.md "环节")."""
 
     class Role(models.TextChoices):
         WINDOW_CLERK = "window_clerk", "窗口受理人员"
