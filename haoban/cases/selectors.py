@@ -11,6 +11,7 @@ here can return a case its caller may not see (architecture.md, Security model).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -95,6 +96,17 @@ def case_list(
     if visibility.is_staff:
         return urgency_ordered(cases)
     return cases.order_by("-submitted_at", "-pk")
+
+
+def list_rows(ids: Iterable[int]) -> list[Case]:
+    """The cases ``ids`` with everything a list row shows (one query), in the order of ``ids``.
+
+    Lists pick a page of ids first — ``paginate(cases.values_list("pk", flat=True))``: the sort and the
+    ``LIMIT`` run on ``cases_case`` alone, not on every visible case joined with its item version, department,
+    applicant … — and then load only those rows (docs/performance.md "The inbox query at 100 000 cases")."""
+    wanted = list(ids)
+    rows = Case.objects.select_related(*LIST_RELATED).in_bulk(wanted)
+    return [rows[pk] for pk in wanted if pk in rows]
 
 
 def detail_queryset() -> QuerySet[Case]:

@@ -36,7 +36,7 @@ from haoban.cases.documents import notice_file_response
 from haoban.cases.materials import material_file_response
 from haoban.cases.models import Case, CaseMaterial, DeliverySignature, NegativeDecision
 from haoban.cases.notifications import notifications_for, notifications_mark_read
-from haoban.cases.selectors import case_detail, notice_for, urgency_ordered
+from haoban.cases.selectors import case_detail, list_rows, notice_for, urgency_ordered
 from haoban.cases.services.steps import StepAction
 from haoban.cases.signatures import signature_file_response
 from haoban.cases.tolerant import tolerant_materials
@@ -138,7 +138,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         cases = cases.order_by("submitted_at", "pk")
     else:
         cases = urgency_ordered(cases)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's ids are picked on the cases table alone, then those rows are loaded (list_rows).
+    page = Paginator(cases.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list_rows(page.object_list)
     today = timezone.localdate()
     for case in page:
         case.masked_applicant = mask_name(case.applicant.name)

@@ -232,8 +232,10 @@ class CaseListApi(APIView):
     def get(self, request: Request) -> Response:
         cases = selectors.case_list(user=request.user, filters=_filters(request), actor=_actor(request))
         paginator = StandardPagination()
-        page = paginator.paginate_queryset(cases, request, view=self)
-        return paginator.get_paginated_response(s.CaseListOutputSerializer(page, many=True).data)
+        # The page's ids are picked on the cases table alone, then those rows are loaded (list_rows).
+        ids = paginator.paginate_queryset(cases.values_list("pk", flat=True), request, view=self)
+        rows = selectors.list_rows(ids or [])
+        return paginator.get_paginated_response(s.CaseListOutputSerializer(rows, many=True).data)
 
 
 class CaseDetailApi(APIView):
