@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any
 
@@ -17,7 +18,13 @@ _RIC_CHECK = "10X98765432"
 
 def resident_id(first17: str | None = None) -> str:
     """A valid 公民身份号码 (GB 11643 check digit); a new one each call unless ``first17`` is given."""
-    body = first17 or f"35030219900101{next(_sequence):03d}"
+    if first17 is None:
+        # 1 000 numbers per birth date; the date moves on after each thousand (the counter runs for the whole
+        # test session).
+        n = next(_sequence)
+        born = dt.date(1990, 1, 1) + dt.timedelta(days=n // 1000)
+        first17 = f"350302{born:%Y%m%d}{n % 1000:03d}"
+    body = first17
     total = sum(int(c) * w for c, w in zip(body, _RIC_WEIGHTS, strict=True))
     return body + _RIC_CHECK[total % 11]
 

@@ -216,7 +216,7 @@ def test_admin_finds_an_applicant_by_the_whole_number_only(admin_client: Client)
     assert "3503**********1235" not in part
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_encrypts_existing_rows_and_reverses() -> None:
     # given: the schema before encryption, with a plaintext row
     executor = MigrationExecutor(connection)

@@ -221,7 +221,7 @@ def test_verify_detects_a_deleted_last_entry_through_the_head():
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_appends_get_gap_free_sequences_and_one_chain() -> None:
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("需要文件或 PostgreSQL 数据库：内存 SQLite 不支持多连接并发写 (needs a real database)")

@@ -180,7 +180,7 @@ def test_key_taken_but_its_record_gone_answers_in_progress(
     assert IdempotencyRecord.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_duplicates_create_once() -> None:
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("需要文件或 PostgreSQL 数据库：内存 SQLite 不支持多连接并发写 (needs a real database)")

@@ -231,7 +231,7 @@ def test_purge_job_is_registered_with_haoban_tick():
     "sqlite" in settings.DATABASES["default"]["ENGINE"],
     reason="SQLite serialises every writer; the unique-constraint race needs PostgreSQL",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_requests_with_one_nonce_only_one_passes(issued):
     barrier = threading.Barrier(2)
     results: list[bool] = []

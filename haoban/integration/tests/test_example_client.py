@@ -62,7 +62,7 @@ def test_example_signs_exactly_like_the_platform(example, monkeypatch, openssl):
     assert not example.verify_webhook("hbs_s", "POST", url, body + b" ", fresh)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_example_client_against_a_live_server(example, live_server, department, capsys):
     # given: no service tags, so the test needs none of the rows the migrations seed (another transactional
     # test may have flushed them; an empty calendar only makes the clock provisional)
