@@ -8,18 +8,10 @@ class CalendarsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from haoban.core.localcache import clear_on_change
 
         from .models import CalendarDay, HolidayYear
         from .selectors import clear_work_calendar_cache
 
-        def forget(**kwargs: object) -> None:
-            clear_work_calendar_cache()
-
-        for model in (HolidayYear, CalendarDay):
-            post_save.connect(
-                forget, sender=model, weak=False, dispatch_uid=f"calendar-cache-{model.__name__}"
-            )
-            post_delete.connect(
-                forget, sender=model, weak=False, dispatch_uid=f"calendar-cache-delete-{model.__name__}"
-            )
+        # A change saved in this process is seen at once (others check every HAOBAN_CALENDAR_CHECK_SECONDS).
+        clear_on_change("calendar-cache", (HolidayYear, CalendarDay), clear_work_calendar_cache)

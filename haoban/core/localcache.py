@@ -24,19 +24,23 @@ MAX_ENTRIES = 1024
 V = TypeVar("V")
 
 
+def clear_on_change(name: str, models: tuple[type[models.Model], ...], clear: Callable[[], None]) -> None:
+    """Call ``clear()`` whenever a row of one of ``models`` is saved or deleted in this process."""
+
+    def forget(**kwargs: Any) -> None:
+        clear()
+
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(forget, sender=model, weak=False, dispatch_uid=f"{name}-{model.__name__}")
+
+
 class LocalCache(Generic[V]):
     def __init__(self, name: str, *, models: tuple[type[models.Model], ...]) -> None:
         self.name = name
         self._entries: dict[Hashable, tuple[float, V]] = {}
         self._lock = threading.Lock()
-        for model in models:
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    self._forget, sender=model, weak=False, dispatch_uid=f"{name}-{model.__name__}"
-                )
-
-    def _forget(self, **kwargs: Any) -> None:
-        self.clear()
+        clear_on_change(name, models, self.clear)
 
     def clear(self) -> None:
         with self._lock:
