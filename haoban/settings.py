@@ -173,6 +173,7 @@ LOGIN_URL = "/accounts/login/"  # the admin keeps its own login page
 LOGIN_REDIRECT_URL = "/accounts/me/"
 LOGOUT_REDIRECT_URL = None  # the logout view shows its own page
 
+SESSION_ENGINE = "haoban.accounts.sessions"  # database sessions, read lean (docs/performance.md)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True

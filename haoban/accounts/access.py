@@ -18,6 +18,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -141,26 +142,52 @@ def _start_of_next_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(midnight, timezone.get_current_timezone())
 
 
-def active_authorizations_q(on: dt.date) -> Q:
-    """Agent authorizations in force on ``on``: started, not ended, not revoked on or before that day."""
-    return (
-        Q(valid_from__lte=on)
-        & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        & (Q(revoked_at__isnull=True) | Q(revoked_at__gte=_start_of_next_day(on)))
+def _tables() -> dict[str, str]:
+    quote = connection.ops.quote_name
+    return {
+        "profile": quote(ApplicantProfile._meta.db_table),
+        "authorization": quote(AgentAuthorization._meta.db_table),
+        "assignment": quote(StaffAssignment._meta.db_table),
+    }
+
+
+# One round trip for what every request of a signed-in user needs first (hot path, docs/performance.md):
+# the applicant profiles the user may act for — their own, and the principals of the agent authorizations
+# in force on the day (started on or before it, not ended before it, not revoked on or before it) — and the
+# roles of their active staff assignments.
+_PRINCIPALS_AND_ROLES_SQL = (
+    "SELECT 'p', id FROM {profile} WHERE user_id = %s "
+    "UNION ALL SELECT 'p', principal_id FROM {authorization} WHERE agent_id = %s AND valid_from <= %s "
+    "AND (valid_to IS NULL OR valid_to >= %s) AND (revoked_at IS NULL OR revoked_at >= %s) "
+    "UNION ALL SELECT role, id FROM {assignment} WHERE user_id = %s AND active"
+)
+
+
+@dataclass(frozen=True)
+class PrincipalsAndRoles:
+    principals: frozenset[int] = frozenset()
+    staff_roles: frozenset[str] = frozenset()
+
+
+def principals_and_roles(user: UserLike, on: dt.date | None = None) -> PrincipalsAndRoles:
+    """The applicant profiles ``user`` may act for on ``on`` (default today) and the roles of their active
+    staff assignments, in one query."""
+    if not _is_active_user(user):
+        return PrincipalsAndRoles()
+    day = on or timezone.localdate()
+    pk = user.pk  # type: ignore[union-attr]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PRINCIPALS_AND_ROLES_SQL.format(**_tables()), [pk, pk, day, day, _start_of_next_day(day), pk]
+        )
+        rows = cursor.fetchall()
+    return PrincipalsAndRoles(
+        principals=frozenset(row_id for kind, row_id in rows if kind == "p"),
+        staff_roles=frozenset(kind for kind, _ in rows if kind != "p"),
     )
 
 
 def applicant_principals(user: UserLike, on: dt.date | None = None) -> set[int]:
     """Ids of the applicant profiles ``user`` may act for on ``on`` (default today): their own profile and
     the principals of their agent authorizations in force that day."""
-    if not _is_active_user(user):
-        return set()
-    day = on or timezone.localdate()
-    # One query: own profiles UNION the principals of the authorizations in force.
-    own = ApplicantProfile.objects.filter(user=user).order_by().values_list("pk", flat=True)
-    represented = (
-        AgentAuthorization.objects.filter(active_authorizations_q(day), agent=user)
-        .order_by()
-        .values_list("principal_id", flat=True)
-    )
-    return set(own.union(represented))
+    return set(principals_and_roles(user, on).principals)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from .backends import load_user
 from .models import User
 from .oidc_settings import OIDC_BACKEND
 
@@ -38,6 +39,9 @@ class ProvinceOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         if not subject:
             return User.objects.none()
         return User.objects.filter(username=username_for_subject(str(subject)))
+
+    def get_user(self, user_id: Any) -> User | None:
+        return load_user(user_id)
 
     def get_username(self, claims: dict[str, Any]) -> str:
         return username_for_subject(str(claims["sub"]))

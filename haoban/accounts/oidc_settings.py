@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "haoban.accounts.backends.AccountBackend"
 OIDC_BACKEND = "haoban.accounts.oidc.ProvinceOIDCBackend"
 
 REQUIRED = (

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from haoban.accounts.access import UNRESTRICTED_ROLES, UserLike, applicant_principals
+from haoban.accounts.access import UNRESTRICTED_ROLES, UserLike, principals_and_roles
 from haoban.accounts.models import ApplicantProfile, StaffAssignment, StaffRole
 from haoban.catalog.models import ProcessStep, ServiceItemVersion
 from haoban.domain.workflow import CaseAction, CaseStatus, allowed_actions
@@ -196,9 +196,11 @@ class CaseActor:
     def of(cls, user: UserLike) -> CaseActor:
         if not _is_active_user(user):
             return cls()
+        found = principals_and_roles(user)  # one query; the scopes are read only for staff
+        staff = found.staff_roles or getattr(user, "is_superuser", False)
         return cls(
-            principals=frozenset(applicant_principals(user)),
-            coverage=_role_coverage(user),
+            principals=found.principals,
+            coverage=_role_coverage(user) if staff else {},
             user_id=user.pk,  # type: ignore[union-attr]
         )
 

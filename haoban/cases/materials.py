@@ -59,6 +59,7 @@ from django.http import FileResponse, Http404
 from haoban.cases.models import Case, CaseMaterial
 from haoban.catalog.models import MaterialRequirement, ServiceItemVersion
 from haoban.core.crypto import sm3_file
+from haoban.core.db import insert_rows
 
 DEFAULT_MAX_UPLOAD_MB = 20
 FREE_SOURCES = (MaterialRequirement.Source.E_LICENSE, MaterialRequirement.Source.SHARED_DATA)
@@ -394,8 +395,7 @@ def _save_new_case_materials(
             reference = resolve_material(case, requirement)
             if reference:
                 created.append(_reference_row(case, requirement, reference[:200], actor))
-    if created:
-        CaseMaterial.objects.bulk_create(created)
+    insert_rows(created)
     return created
 
 

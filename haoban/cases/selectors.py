@@ -110,8 +110,8 @@ def list_rows(ids: Iterable[int]) -> list[Case]:
 
 
 def detail_queryset() -> QuerySet[Case]:
-    """Cases with everything their detail shows: related rows joined, events, notices and materials
-    prefetched (one query each)."""
+    """Cases with everything their detail shows: related rows joined, events, notices, materials and
+    payment orders prefetched (one query each)."""
     return Case.objects.select_related(
         *LIST_RELATED, "department__region", "submitted_by", "agent"
     ).prefetch_related(
@@ -126,6 +126,7 @@ def detail_queryset() -> QuerySet[Case]:
                 "requirement__order", "created_at", "pk"
             ),
         ),
+        "payment_orders",  # in their default order, as the detail shows them
     )
 
 

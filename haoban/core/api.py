@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,6 +20,54 @@ class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+_templates = threading.local()
+
+
+@contextlib.contextmanager
+def reusable(
+    serializer_class: type[serializers.BaseSerializer],
+    *,
+    many: bool = False,
+    context: dict[str, Any] | None = None,
+) -> Iterator[serializers.BaseSerializer]:
+    """This thread's instance of ``serializer_class`` with its fields already built, given ``context`` for
+    the duration of the block.
+
+    DRF deep-copies every declared field (and, recursively, every nested serializer's fields) each time a
+    serializer is instantiated; for the case detail that was most of the cost of an answer. Our serializers
+    keep no per-call state in their fields (no ``validate_*`` hooks, no ``self.instance`` reads), so each
+    thread keeps one instance per class and only its context changes per call. A nested use of the same
+    class while it is taken builds a fresh one. Call ``to_representation`` or ``run_validation`` on it, not
+    ``.data`` / ``is_valid()`` (they cache per instance): :func:`represent` and ``core.api_views.parse_input``
+    do."""
+    cache: dict[tuple[type, bool], serializers.BaseSerializer] | None = getattr(_templates, "cache", None)
+    if cache is None:
+        cache = _templates.cache = {}
+    key = (serializer_class, many)
+    template = cache.pop(key, None)  # taken out while in use
+    if template is None:
+        template = serializer_class(many=many, context={})
+    template._context = context or {}
+    try:
+        yield template
+    finally:
+        template._context = {}
+        cache[key] = template
+
+
+def represent(
+    serializer_class: type[serializers.BaseSerializer],
+    instance: Any,
+    *,
+    many: bool = False,
+    context: dict[str, Any] | None = None,
+) -> Any:
+    """``serializer_class(instance, many=many, context=context).data``, as plain JSON-ready data, without
+    building the serializer's fields again (:func:`reusable`)."""
+    with reusable(serializer_class, many=many, context=context) as serializer:
+        return serializer.to_representation(instance)
 
 
 class Conflict(exceptions.APIException):

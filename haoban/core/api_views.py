@@ -20,6 +20,8 @@ from django.http import HttpRequest, HttpResponseBase
 from rest_framework import exceptions, serializers
 from rest_framework.views import APIView
 
+from .api import reusable
+
 _HANDLER_METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -100,10 +102,11 @@ def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 
 def parse_input(serializer_class: type[serializers.Serializer], data: Any, **context: Any) -> dict[str, Any]:
     """Validated data of ``serializer_class``; raises a 400 with flat field keys."""
-    serializer = serializer_class(data=data, context=context)
-    if not serializer.is_valid():
-        raise exceptions.ValidationError(flatten_errors(serializer.errors))
-    return dict(serializer.validated_data)
+    with reusable(serializer_class, context=context) as serializer:
+        try:
+            return dict(serializer.run_validation(data))
+        except exceptions.ValidationError as exc:
+            raise exceptions.ValidationError(flatten_errors(exc.detail)) from None
 
 
 # --- the error format in the OpenAPI description ----------------------------------------------------------

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import os
 import secrets
 import tempfile
@@ -231,8 +232,9 @@ def sm2_verify(public_key: SM2PublicKey, data: bytes, signature: bytes) -> bool:
 # --- SM4 ---------------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
 def _sm4_key_id(key: bytes) -> str:
-    # Domain-separated so the id reveals nothing usable about the key.
+    # Domain-separated so the id reveals nothing usable about the key. Cached: asked on every field read.
     return sm3_hex(b"haoban-sm4-key-id\x00" + key)[:_KEY_ID_CHARS]
 
 
@@ -321,7 +323,20 @@ def field_encryption_key() -> bytes:
     path = var_dir() / "sm4_field_key"
     if not path.exists():
         _write_private_file(path, (sm4_generate_key().hex() + "\n").encode("ascii"))
-    return _parse_hex_key(path.read_text(), str(path))
+    return _key_file(path)
+
+
+_key_files: dict[Path, tuple[tuple[int, int], bytes]] = {}
+
+
+def _key_file(path: Path) -> bytes:
+    """The key in ``path``, read again only when the file changes (every field read and write asks)."""
+    info = path.stat()
+    stamp = (info.st_mtime_ns, info.st_size)
+    cached = _key_files.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = _key_files[path] = (stamp, _parse_hex_key(path.read_text(), str(path)))
+    return cached[1]
 
 
 def token_key_id(token: str) -> str:

@@ -45,6 +45,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .api import Conflict
+from .db import update_row
 from .models import IdempotencyRecord
 from .ticks import register_tick
 
@@ -148,11 +149,15 @@ def idempotent(handler: Handler) -> Handler:
                 return _replay(existing, fingerprint)
             # An exception raised here rolls back the record with everything the handler wrote.
             response = handler(view, request, *args, **kwargs)
-            records = IdempotencyRecord.objects.filter(pk=record_id)
             if 200 <= response.status_code < 300:
-                records.update(response_status=response.status_code, response_body=_stored_body(response))
+                update_row(
+                    IdempotencyRecord,
+                    record_id,
+                    response_status=response.status_code,
+                    response_body=_stored_body(response),
+                )
             else:
-                records.delete()
+                IdempotencyRecord.objects.filter(pk=record_id).delete()
         return response
 
     return wrapper  # type: ignore[return-value]

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from .db import insert_rows
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -45,9 +46,11 @@ def outbox_enqueue(
     *, topic: str, payload: dict[str, Any], delay: dt.timedelta | None = None
 ) -> OutboxMessage:
     """Record a side effect; call inside the transaction of the change it belongs to."""
-    return OutboxMessage.objects.create(
+    message = OutboxMessage(
         topic=topic, payload=payload, available_at=timezone.now() + (delay or dt.timedelta())
     )
+    insert_rows([message])
+    return message
 
 
 def backoff(attempts: int) -> dt.timedelta:

@@ -11,9 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_backends
-from django.contrib.auth.backends import ModelBackend
 from django.test import Client, override_settings
 
+from haoban.accounts.backends import AccountBackend
 from haoban.accounts.models import User
 from haoban.accounts.oidc import ProvinceOIDCBackend, oidc_enabled
 from haoban.accounts.oidc_settings import OIDCConfigurationError, oidc_settings
@@ -43,23 +43,23 @@ def oidc_on() -> Iterator[dict[str, Any]]:
 def test_without_environment_only_local_accounts() -> None:
     assert oidc_settings({}) == {
         "OIDC_ENABLED": False,
-        "AUTHENTICATION_BACKENDS": ["django.contrib.auth.backends.ModelBackend"],
+        "AUTHENTICATION_BACKENDS": ["haoban.accounts.backends.AccountBackend"],
     }
     assert oidc_settings({"OIDC_RP_CLIENT_ID": "  "})["OIDC_ENABLED"] is False
 
 
 def test_this_test_run_has_oidc_off() -> None:
-    assert settings.AUTHENTICATION_BACKENDS == ["django.contrib.auth.backends.ModelBackend"]
+    assert settings.AUTHENTICATION_BACKENDS == ["haoban.accounts.backends.AccountBackend"]
     assert settings.OIDC_ENABLED is False
     assert not oidc_enabled()
-    assert [type(b) for b in get_backends()] == [ModelBackend]
+    assert [type(b) for b in get_backends()] == [AccountBackend]
 
 
 def test_environment_gives_the_complete_configuration() -> None:
     assert oidc_settings(ENV) == {
         "OIDC_ENABLED": True,
         "AUTHENTICATION_BACKENDS": [
-            "django.contrib.auth.backends.ModelBackend",
+            "haoban.accounts.backends.AccountBackend",
             "haoban.accounts.oidc.ProvinceOIDCBackend",
         ],
         "OIDC_RP_CLIENT_ID": "haoban-putian",
@@ -110,7 +110,7 @@ def test_configured_login_page_has_the_button_and_the_backend(
         "使用省统一身份认证登录</a>"
     ) in html
     assert oidc_enabled()
-    assert [type(b) for b in get_backends()] == [ModelBackend, ProvinceOIDCBackend]
+    assert [type(b) for b in get_backends()] == [AccountBackend, ProvinceOIDCBackend]
 
 
 def test_authenticate_redirects_to_the_provider_with_pkce(client: Client, oidc_on: dict[str, Any]) -> None:

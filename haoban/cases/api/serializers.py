@@ -29,6 +29,18 @@ class _EnumField(serializers.ChoiceField):
         super().__init__(choices=self.choice_set, **kwargs)
 
 
+class _LabelField(serializers.CharField):
+    """The Chinese label of a choice value — what the model's ``get_<field>_display()`` returns — looked up in
+    the choices, instead of through a bound method DRF inspects (``inspect.signature``) on every row."""
+
+    def __init__(self, *, labels: list[tuple[str, str]], **kwargs: Any) -> None:
+        self.labels = {value: str(label) for value, label in labels}
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return self.labels.get(value, str(value))
+
+
 class CaseStatusField(_EnumField):
     component = "CaseStatusEnum"
     choice_set = STATUS_CHOICES
@@ -114,7 +126,7 @@ class CaseListOutputSerializer(serializers.Serializer):
 
     number = serializers.CharField(help_text="办件编号。")
     status = CaseStatusField(help_text="办件状态。")
-    status_label = serializers.CharField(source="get_status_display", help_text="办件状态的中文名称。")
+    status_label = _LabelField(source="status", labels=STATUS_CHOICES, help_text="办件状态的中文名称。")
     item = CaseItemOutputSerializer(source="*", help_text="申请的事项。")
     department = CaseDepartmentOutputSerializer(help_text="实施部门。")
     applicant = CaseApplicantOutputSerializer(help_text="申请人。")
@@ -148,7 +160,7 @@ class CaseListOutputSerializer(serializers.Serializer):
 class CaseEventOutputSerializer(serializers.Serializer):
     sequence = serializers.IntegerField(help_text="事件序号（从 1 开始）。")
     action = CaseEventActionField(help_text="动作。")
-    action_label = serializers.CharField(source="get_action_display", help_text="动作的中文名称。")
+    action_label = _LabelField(source="action", labels=ACTION_CHOICES, help_text="动作的中文名称。")
     from_status = CaseFromStatusField(help_text="原状态；提交申请时为空。")
     to_status = CaseStatusField(help_text="新状态。")
     occurred_at = serializers.DateTimeField(help_text="事件发生时间。")
@@ -171,7 +183,7 @@ class CaseEventOutputSerializer(serializers.Serializer):
 class CaseNoticeOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="uuid", help_text="文书标识。")
     kind = NoticeKindField(help_text="文书类型。")
-    kind_label = serializers.CharField(source="get_kind_display", help_text="文书名称。")
+    kind_label = _LabelField(source="kind", labels=list(Notice.Kind.choices), help_text="文书名称。")
     document_number = serializers.CharField(help_text="文号。")
     issued_on = serializers.DateField(help_text="文书日期。")
     event_sequence = serializers.IntegerField(source="event.sequence", help_text="产生该文书的事件序号。")

@@ -35,8 +35,9 @@ from haoban.cases.models import Case, CaseMaterial
 from haoban.cases.signatures import signature_from_base64
 from haoban.catalog.models import MaterialRequirement, ServiceItemVersion
 from haoban.catalog.selectors import version_for_submission
-from haoban.core.api import Conflict, StandardPagination
+from haoban.core.api import Conflict, StandardPagination, represent
 from haoban.core.api_views import ERROR_400, ERROR_403, ERROR_404, ERROR_409, parse_input
+from haoban.core.db import first_row
 from haoban.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from haoban.domain.clock import Light
 from haoban.domain.workflow import CaseAction, CaseStatus, TransitionNotAllowed, next_status
@@ -64,7 +65,7 @@ def _actor(request: Request) -> CaseActor:
 def _detail(request: Request, number: str, *, status_code: int = status.HTTP_200_OK) -> Response:
     actor = _actor(request)
     case = selectors.case_detail(user=request.user, number=number, actor=actor)
-    data = s.CaseDetailOutputSerializer(case, context={"actor": actor}).data
+    data = represent(s.CaseDetailOutputSerializer, case, context={"actor": actor})
     return Response(data, status=status_code)
 
 
@@ -235,7 +236,7 @@ class CaseListApi(APIView):
         # The page's ids are picked on the cases table alone, then those rows are loaded (list_rows).
         ids = paginator.paginate_queryset(cases.values_list("pk", flat=True), request, view=self)
         rows = selectors.list_rows(ids or [])
-        return paginator.get_paginated_response(s.CaseListOutputSerializer(rows, many=True).data)
+        return paginator.get_paginated_response(represent(s.CaseListOutputSerializer, rows, many=True))
 
 
 class CaseDetailApi(APIView):
@@ -253,7 +254,7 @@ class CaseDetailApi(APIView):
         case = selectors.case_detail(user=request.user, number=number, actor=actor)
         if actor.reads_as_staff(case):
             audit_case_read(request, case, roles=actor.viewing_roles(case))
-        return Response(s.CaseDetailOutputSerializer(case, context={"actor": actor}).data)
+        return Response(represent(s.CaseDetailOutputSerializer, case, context={"actor": actor}))
 
 
 class CaseNoticePdfApi(APIView):
@@ -281,15 +282,18 @@ class CaseNoticePdfApi(APIView):
 # --- submit ---------------------------------------------------------------------------------------------
 
 
+# The reverse relations the case detail shows (CaseDetailOutputSerializer); test_submit_write_path checks
+# that showing a new case reads nothing more.
+_DETAIL_RELATIONS = ("events", "notices", "materials", "payment_orders")
+
+
 def _as_written(case: Case) -> Case:
-    """A case created in this request, with its related rows as if prefetched: those the service wrote
-    (``case.written_rows``) and, for every other reverse relation, none — it is new."""
+    """A case created in this request, with the related rows the detail shows as if prefetched: those the
+    service wrote (``case.written_rows``) and, for the other relations, none — it is new. Each is a real
+    related queryset (filtered on the case), so a further ``filter()`` on it still asks only for this case."""
     written: dict[str, list[Any]] = getattr(case, "written_rows", {})
     cache: dict[str, Any] = {}
-    for relation in Case._meta.related_objects:
-        if not relation.one_to_many:
-            continue
-        name = relation.get_accessor_name()
+    for name in _DETAIL_RELATIONS:
         queryset = getattr(case, name).get_queryset()
         queryset._result_cache = list(written.get(name, []))
         queryset._prefetch_done = True
@@ -300,7 +304,7 @@ def _as_written(case: Case) -> Case:
 
 def _submit_applicant(request: Request, given: Any) -> ApplicantProfile:
     if given is None:
-        profile = ApplicantProfile.objects.filter(user=request.user).first()
+        profile = first_row(ApplicantProfile, user_id=request.user.pk)
         if profile is None:
             raise exceptions.ValidationError(
                 {"applicant": ["您还没有申请人信息：请先登记申请人，或指定申请人"]}
@@ -376,7 +380,7 @@ class CaseSubmitApi(APIView):
             raise _service_errors(exc) from None
         # The submitter sees the case they submitted; the service returns it with everything the detail
         # shows (its one event, its materials, no notices), so the answer is built without reading it back.
-        data = s.CaseDetailOutputSerializer(_as_written(case), context={"actor": actor}).data
+        data = represent(s.CaseDetailOutputSerializer, _as_written(case), context={"actor": actor})
         response = Response(data, status=status.HTTP_201_CREATED)
         response["Location"] = reverse("api:case-detail", kwargs={"number": case.number})
         return response

@@ -160,8 +160,8 @@ def test_detail_has_events_notices_and_materials_in_a_fixed_number_of_queries(
     add_material(case)
     applicant = w.applicant_a.user
 
-    # when: the scope (1: no staff roles; 1: applicant profiles UNION agent authorizations), the case with
-    # its related rows (1), events with actors, notices, materials with requirements (3)
+    # when: the scope (1: applicant profiles, agent authorizations and staff roles in one query), the case
+    # with its related rows (1), events with actors, notices, materials with requirements, payment orders (4)
     with django_assert_num_queries(6):  # type: ignore[operator]
         detail = case_detail(user=applicant, number=case.number)
         events = [(e.sequence, e.action, e.actor.username if e.actor else "") for e in detail.events.all()]

@@ -93,8 +93,8 @@ def test_one_submission_asks_the_database_only_what_it_needs() -> None:
         "SELECT catalog_serviceitemversion",  # the version in force, with its item, department, region
         "SELECT catalog_materialrequirement",  # its requirements, once
         "SELECT accounts_applicantprofile",  # the caller's applicant profile
-        "SELECT accounts_applicantprofile",  # the caller's principals: own profiles UNION authorizations
-        "SELECT accounts_staffassignment",  # staff roles (none)
+        # the caller's principals (own profiles, authorizations in force) and staff roles, in one query
+        "SELECT accounts_applicantprofile",
         "INSERT cases_casenumbersequence",  # the number: one upsert
         "SELECT calendars_holidayyear",  # has the working-day calendar changed? (tests: on every call)
         "INSERT cases_case",

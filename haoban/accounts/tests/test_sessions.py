@@ -1,0 +1,99 @@
+"""The lean reads every signed-in request makes: the session (``haoban.accounts.sessions``), the user
+(``AccountBackend.get_user``) and the caller's principals and staff roles (``principals_and_roles``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import import_module
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
+
+from haoban.accounts.access import principals_and_roles
+from haoban.accounts.backends import AccountBackend
+from haoban.accounts.services import staff_assign, staff_unassign
+
+from .helpers import make_department, make_person, make_region, make_user
+
+pytestmark = pytest.mark.django_db
+
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def test_the_session_engine_is_the_lean_one() -> None:
+    assert settings.SESSION_ENGINE == "haoban.accounts.sessions"
+
+
+def test_a_stored_session_is_read_back() -> None:
+    # given
+    store = SessionStore()
+    store["cart"] = {"事项": "失业保险金申领"}
+    store.save()
+    # when
+    loaded = SessionStore(session_key=store.session_key)
+    # then
+    assert loaded["cart"] == {"事项": "失业保险金申领"}
+    assert loaded.session_key == store.session_key
+
+
+def test_an_expired_or_unknown_session_is_empty_and_its_key_dropped() -> None:
+    # given: an expired session
+    store = SessionStore()
+    store["x"] = 1
+    store.save()
+    Session.objects.filter(session_key=store.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    # when
+    expired = SessionStore(session_key=store.session_key)
+    unknown = SessionStore(session_key="a" * 32)
+    # then
+    assert expired.load() == {} and expired.session_key is None
+    assert unknown.load() == {} and unknown.session_key is None
+    assert Session.objects.filter(session_key=store.session_key).count() == 1  # reading deletes nothing
+
+
+def test_a_signed_in_request_finds_its_user_and_an_inactive_one_is_signed_out() -> None:
+    # given: a signed-in applicant
+    profile = make_person("session-user", name="林晓梅")
+    client = Client()
+    client.force_login(profile.user)
+    # when / then: their session finds them
+    assert client.get("/api/v1/cases/").status_code == 200
+    # when the account is deactivated, the same session no longer authenticates
+    profile.user.is_active = False
+    profile.user.save(update_fields=["is_active"])
+    assert client.get("/api/v1/cases/").status_code == 401
+
+
+def test_the_backend_loads_active_users_only() -> None:
+    # given
+    active = make_user("active-user")
+    inactive = make_user("inactive-user", is_active=False)
+    backend = AccountBackend()
+    # then
+    assert backend.get_user(active.pk) == active
+    assert backend.get_user(str(active.pk)) == active  # as the session stores it
+    assert backend.get_user(inactive.pk) is None
+    assert backend.get_user(10**9) is None
+    assert backend.get_user("not-a-key") is None
+
+
+def test_principals_and_roles_in_one_query(django_assert_num_queries: object) -> None:
+    # given: an applicant who is also a window clerk, with a second (ended) assignment
+    city = make_region("350300", "莆田市")
+    department = make_department(region=city, name="莆田市市场监督管理局")
+    profile = make_person("clerk-applicant", name="陈志强")
+    staff_assign(user=profile.user, role="window_clerk", departments=[department])
+    reviewer = staff_assign(user=profile.user, role="reviewer", departments=[department])
+    staff_unassign(assignment=reviewer)
+    # when
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        found = principals_and_roles(profile.user)
+    # then: the active role only
+    assert found.principals == frozenset({profile.pk})
+    assert found.staff_roles == frozenset({"window_clerk"})
+    assert principals_and_roles(make_user("nobody")).staff_roles == frozenset()

@@ -1,0 +1,120 @@
+"""The lean hot-path helpers of ``haoban.core.db``: they write and read exactly what the ORM would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from haoban.accounts.models import ApplicantProfile
+from haoban.accounts.tests.helpers import make_person, make_user, resident_id
+from haoban.core.db import first_row, insert_rows, update_row
+from haoban.core.models import IdempotencyRecord, OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_insert_rows_writes_several_rows_in_one_statement_and_sets_their_keys() -> None:
+    # given: two new messages, the defaults (uuid, status, attempts) set by the model
+    available = dt.datetime(2026, 11, 30, 1, 0, tzinfo=dt.UTC)
+    messages = [
+        OutboxMessage(topic="case.notify", payload={"event_id": 7, "名称": "受理"}, available_at=available),
+        OutboxMessage(topic="case.notice", payload={"event_id": 8}, available_at=available),
+    ]
+    before = timezone.now()
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows(messages)
+    # then: one INSERT; keys set; the rows read back through the ORM hold what was written
+    assert len(queries.captured_queries) == 1
+    assert queries.captured_queries[0]["sql"].startswith('INSERT INTO "core_outboxmessage"')
+    assert all(m.pk is not None and not m._state.adding for m in messages)
+    stored = {m.pk: m for m in OutboxMessage.objects.filter(pk__in=[m.pk for m in messages])}
+    for message in messages:
+        row = stored[message.pk]
+        assert (row.uuid, row.topic, row.payload, row.status, row.attempts) == (
+            message.uuid,
+            message.topic,
+            message.payload,
+            OutboxMessage.Status.PENDING,
+            0,
+        )
+        assert row.available_at == available
+        assert row.created_at == message.created_at  # auto_now_add, set by the field's pre_save
+        assert row.created_at >= before
+
+
+def test_insert_rows_encrypts_and_indexes_as_the_orm_does() -> None:
+    # given: a profile written through insert_rows, its resident ID encrypted by the field (SM4) with its
+    # blind index
+    user = make_user()
+    number = resident_id()
+    profile = ApplicantProfile(
+        user=user,
+        kind=ApplicantProfile.Kind.NATURAL_PERSON,
+        name="林晓梅",
+        resident_id=number,
+        phone="13800000009",
+    )
+    # when
+    insert_rows([profile])
+    # then: the column holds a token, not the number; reading it back decrypts; the index finds it
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT resident_id FROM accounts_applicantprofile WHERE id = %s", [profile.pk])
+        (stored,) = cursor.fetchone()
+    assert number not in stored
+    assert ApplicantProfile.objects.get(pk=profile.pk).resident_id == number
+    found = ApplicantProfile.objects.filter(ApplicantProfile.resident_id_lookup(number))
+    assert list(found.values_list("pk", flat=True)) == [profile.pk]
+
+
+def test_insert_rows_refuses_a_saved_instance_or_mixed_models_and_writes_nothing() -> None:
+    available = timezone.now()
+    saved = OutboxMessage.objects.create(topic="t", available_at=available)
+    fresh = OutboxMessage(topic="t", available_at=available)
+    count = OutboxMessage.objects.count()
+    with pytest.raises(ValueError, match="new instance of the same model"):
+        insert_rows([fresh, saved])
+    with pytest.raises(ValueError, match="new instance of the same model"):
+        insert_rows([OutboxMessage(topic="t", available_at=available), make_user()])
+    assert OutboxMessage.objects.count() == count
+    assert fresh.pk is None
+
+
+def test_update_row_sets_the_given_fields_of_one_row_only() -> None:
+    # given: two records
+    user = make_user()
+    first = IdempotencyRecord.objects.create(key="a", user=user, method="POST", path="/x/", request_hash="h")
+    second = IdempotencyRecord.objects.create(key="b", user=user, method="POST", path="/x/", request_hash="h")
+    # when
+    changed = update_row(
+        IdempotencyRecord, first.pk, response_status=201, response_body={"number": "1", "列": [1]}
+    )
+    missing = update_row(IdempotencyRecord, 10**9, response_status=500)
+    # then
+    assert (changed, missing) == (1, 0)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.response_status, first.response_body) == (201, {"number": "1", "列": [1]})
+    assert (second.response_status, second.response_body) == (None, None)
+
+
+def test_first_row_is_the_lowest_key_with_the_orm_conversions() -> None:
+    # given: two profiles of the same kind
+    first = make_person(name="甲")
+    make_person(name="乙")
+    # when
+    found = first_row(ApplicantProfile, kind=ApplicantProfile.Kind.NATURAL_PERSON, name="甲")
+    by_user = first_row(ApplicantProfile, user_id=first.user_id)
+    none = first_row(ApplicantProfile, user_id=10**9)
+    # then: model instances as the ORM loads them (the encrypted field decrypts, dates are dates)
+    assert found is not None and by_user is not None
+    assert found.pk == by_user.pk == first.pk
+    assert found.resident_id == first.resident_id
+    assert isinstance(found.created_at, dt.datetime) and timezone.is_aware(found.created_at)
+    assert isinstance(found.uuid, uuid.UUID)
+    assert none is None
