@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from haoban.core.db import fetch_together, first_row_query, model_from_row
 from haoban.organization.models import Department, Region, ServiceCenter
 
 from .models import AgentAuthorization, ApplicantProfile, StaffAssignment, StaffRole
@@ -167,23 +168,32 @@ _PRINCIPALS_AND_ROLES_SQL = (
 class PrincipalsAndRoles:
     principals: frozenset[int] = frozenset()
     staff_roles: frozenset[str] = frozenset()
+    # The user's own applicant profile, when asked for (``with_profile``) and they have one.
+    own_profile: ApplicantProfile | None = None
 
 
-def principals_and_roles(user: UserLike, on: dt.date | None = None) -> PrincipalsAndRoles:
+def principals_and_roles(
+    user: UserLike, on: dt.date | None = None, *, with_profile: bool = False
+) -> PrincipalsAndRoles:
     """The applicant profiles ``user`` may act for on ``on`` (default today) and the roles of their active
-    staff assignments, in one query."""
+    staff assignments, in one query; with ``with_profile``, also their own profile row, in the same round
+    trip (PostgreSQL)."""
     if not _is_active_user(user):
         return PrincipalsAndRoles()
     day = on or timezone.localdate()
     pk = user.pk  # type: ignore[union-attr]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _PRINCIPALS_AND_ROLES_SQL.format(**_tables()), [pk, pk, day, day, _start_of_next_day(day), pk]
-        )
-        rows = cursor.fetchall()
+    statements = [
+        (_PRINCIPALS_AND_ROLES_SQL.format(**_tables()), [pk, pk, day, day, _start_of_next_day(day), pk])
+    ]
+    if with_profile:
+        statements.append(first_row_query(ApplicantProfile, user_id=pk))
+    results = fetch_together(statements)
+    rows = results[0]
+    own = results[1][0] if with_profile and results[1] else None
     return PrincipalsAndRoles(
         principals=frozenset(row_id for kind, row_id in rows if kind == "p"),
         staff_roles=frozenset(kind for kind, _ in rows if kind != "p"),
+        own_profile=model_from_row(ApplicantProfile, own) if own is not None else None,  # type: ignore[arg-type]
     )
 
 

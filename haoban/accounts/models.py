@@ -14,6 +14,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -375,3 +376,28 @@ class StaffAssignment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+class Session(AbstractBaseSession):
+    """A browser session: Django's database session, with the signed-in user's id in a column of its own so
+    that every request reads its session and its user together (``haoban.accounts.sessions``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="账号",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="登录后的账号；未登录的会话为空。删除账号时其会话一并删除。",
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = "会话"
+        verbose_name_plural = "会话"
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from .sessions import SessionStore
+
+        return SessionStore

@@ -1,34 +1,76 @@
-"""The session engine: Django's database sessions, with the read every signed-in request makes done by one
-plain query instead of an ORM ``get`` (``SESSION_ENGINE = "haoban.accounts.sessions"``; hot path,
-docs/performance.md). Same table, same rules: a session is found only by its key and only before its
-``expire_date``; a key that is not found is dropped, so the response starts a new session."""
+"""The session engine (``SESSION_ENGINE = "haoban.accounts.sessions"``): Django's database sessions, kept in
+:class:`~haoban.accounts.models.Session`, whose ``user`` column names the signed-in user.
+
+Every signed-in request reads its session and then its user. Here both come from one query (hot path,
+docs/performance.md): the session row joined with its user's row. The user read that way is handed to the
+authentication backend (``haoban.accounts.backends.load_user``) for the same request; it is used only by
+the ``get_user`` call that follows the load in the same request and thread, and only for the same id.
+Otherwise the rules are Django's: a session is found only by its key and before its ``expire_date``; a key
+that is not found is dropped, so the response starts a new session; Django checks the session's
+authentication hash against the user as usual.
+"""
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+from haoban.core.db import model_from_row
+
+from .models import Session, User
+
+# The user read with this thread's last session load, until the backend takes it.
+preloaded_user: contextvars.ContextVar[User | None] = contextvars.ContextVar(
+    "haoban_preloaded_user", default=None
+)
+
+_SQL: dict[str, str] = {}
+
+
+def _load_sql(vendor: str, quote: Any) -> str:
+    sql = _SQL.get(vendor)
+    if sql is None:
+        columns = ", ".join(f"u.{quote(f.column)}" for f in User._meta.concrete_fields)
+        sql = _SQL[vendor] = (
+            f"SELECT s.{quote('session_data')}, {columns} FROM {quote(Session._meta.db_table)} s "
+            f"LEFT JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = s.{quote('user_id')} "
+            f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s"
+        )
+    return sql
+
 
 class SessionStore(db.SessionStore):
+    @classmethod
+    def get_model_class(cls) -> type[Session]:
+        return Session
+
+    def create_model_instance(self, data: dict[str, Any]) -> Session:
+        session: Session = super().create_model_instance(data)
+        user_id = data.get(SESSION_KEY)
+        try:
+            session.user_id = int(user_id) if user_id is not None else None
+        except (TypeError, ValueError):  # not one of our users' keys
+            session.user_id = None
+        return session
+
     def load(self) -> dict[str, Any]:
+        preloaded_user.set(None)
         key = self.session_key
         if key is None:
             return {}
-        model = self.model
-        connection = connections[router.db_for_read(model)]
-        quote = connection.ops.quote_name
-        expires = model._meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
+        connection = connections[router.db_for_read(Session)]
+        expires = Session._meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {quote('session_data')} FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
-                [key, expires],
-            )
+            cursor.execute(_load_sql(connection.vendor, connection.ops.quote_name), [key, expires])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return {}
+        if row[1] is not None:
+            preloaded_user.set(model_from_row(User, row[1:], using=connection.alias))  # type: ignore[arg-type]
         return dict(self.decode(row[0]))

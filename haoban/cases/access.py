@@ -189,19 +189,23 @@ class CaseActor:
     principals: frozenset[int] = frozenset()
     coverage: Mapping[str, _Coverage] = field(default_factory=dict)
     user_id: int | None = None
+    # The user's own applicant profile, when read with the principals (``of(…, with_own_profile=True)``).
+    own_profile: ApplicantProfile | None = field(default=None, compare=False, repr=False)
     # The 决定 step of each item version asked about (version id → step or None), read once per request.
     _decision_steps: dict[int, ProcessStep | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def of(cls, user: UserLike) -> CaseActor:
+    def of(cls, user: UserLike, *, with_own_profile: bool = False) -> CaseActor:
         if not _is_active_user(user):
             return cls()
-        found = principals_and_roles(user)  # one query; the scopes are read only for staff
+        # One round trip (with the own profile when asked); the scopes are read only for staff.
+        found = principals_and_roles(user, with_profile=with_own_profile)
         staff = found.staff_roles or getattr(user, "is_superuser", False)
         return cls(
             principals=found.principals,
             coverage=_role_coverage(user) if staff else {},
             user_id=user.pk,  # type: ignore[union-attr]
+            own_profile=found.own_profile,
         )
 
     @property

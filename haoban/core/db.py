@@ -1,4 +1,4 @@
-"""Lean writes for hot paths (docs/performance.md).
+"""Lean writes and reads for hot paths (docs/performance.md).
 
 :func:`insert_rows` inserts new model instances of one model with one ``INSERT … VALUES (…), (…) RETURNING
 id`` and sets their primary keys — what ``Model.save()`` / ``bulk_create`` write, field by field
@@ -6,15 +6,30 @@ id`` and sets their primary keys — what ``Model.save()`` / ``bulk_create`` wri
 their blind indexes are written exactly as the ORM would), without the ORM's per-statement compilation. The
 SQL text is built once per model, row count and connection vendor.
 
+Inside :func:`deferred_inserts` on PostgreSQL, ``insert_rows`` does not wait for the database: the rows get
+their keys at once from the table's own sequence (``nextval``, taken :data:`KEY_BLOCK` at a time per
+process, so keys are unique but not in time order across processes) and their ``INSERT`` is queued. The
+queue goes to the database in one round trip, together with the next statement the connection runs
+(so every read in the block sees the rows), or at the end of the block. A write of several rows (case,
+event, materials, outbox message and the idempotency record of one submission) then costs one round trip
+instead of five. Foreign keys are checked at COMMIT (Django creates them ``DEFERRABLE INITIALLY
+DEFERRED``), so the order of the queue does not matter. SQLite, or no open transaction: rows are inserted
+at once, as outside the block.
+
 What it does not do, as ``bulk_create`` does not: send ``pre_save``/``post_save`` signals or call
 ``save()`` overrides. Use it only for models that have neither (the tests of the callers check the rows).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import contextvars
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import AutoField, BigAutoField, Field, Model, SmallAutoField
 
 _AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
@@ -54,11 +69,16 @@ def insert_rows(objs: Sequence[Model], *, using: str = DEFAULT_DB_ALIAS) -> None
     if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover - SQLite < 3.35
         model._default_manager.using(using).bulk_create(objs)
         return
-    sql, fields = _statement(model, len(objs), using)
-    params: list[object] = []
     for obj in objs:
         if type(obj) is not model or obj.pk is not None:
             raise ValueError("insert_rows: every object must be a new instance of the same model")
+    batch = _batch.get()
+    if batch is not None and batch.connection is connection:
+        batch.queue(objs)
+        return
+    sql, fields = _statement(model, len(objs), using)
+    params: list[object] = []
+    for obj in objs:
         params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -87,12 +107,14 @@ def update_row(model: type[Model], pk: object, *, using: str = DEFAULT_DB_ALIAS,
 
 
 _selects: dict[tuple[type[Model], tuple[str, ...], str], str] = {}
+_converters: dict[tuple[type[Model], str], list[tuple[int, list[Callable[..., Any]]]]] = {}
 
 
-def first_row(model: type[Model], *, using: str = DEFAULT_DB_ALIAS, **equals: object) -> Model | None:
-    """The row of ``model`` with the lowest primary key whose columns equal ``equals`` (field names, e.g.
-    ``user_id=…``), or ``None`` — ``model.objects.filter(**equals).order_by("pk").first()`` on a hot path,
-    through a raw query built once per model and filter (the ORM's converters still apply)."""
+def first_row_query(
+    model: type[Model], *, using: str = DEFAULT_DB_ALIAS, **equals: object
+) -> tuple[str, list[object]]:
+    """SQL and parameters of :func:`first_row` (for :func:`fetch_together`); read its rows with
+    :func:`model_from_row`."""
     connection = connections[using]
     key = (model, tuple(equals), connection.vendor)
     sql = _selects.get(key)
@@ -106,4 +128,193 @@ def first_row(model: type[Model], *, using: str = DEFAULT_DB_ALIAS, **equals: ob
         )
     fields = [model._meta.get_field(name) for name in equals]
     params = [f.get_db_prep_value(v, connection) for f, v in zip(fields, equals.values(), strict=True)]
-    return next(iter(model._default_manager.db_manager(using).raw(sql, params)), None)
+    return sql, params
+
+
+def model_from_row(model: type[Model], row: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -> Model:
+    """An instance of ``model`` from a row of all its concrete columns in field order (as
+    :func:`first_row_query` selects them), converted as the ORM converts what it reads."""
+    connection = connections[using]
+    key = (model, connection.vendor)
+    converters = _converters.get(key)
+    if converters is None:
+        converters = _converters[key] = [
+            (i, found)
+            for i, field in enumerate(model._meta.concrete_fields)
+            if (
+                found := connection.ops.get_db_converters(field.cached_col)
+                + field.get_db_converters(connection)
+            )
+        ]
+    values = list(row)
+    for i, functions in converters:
+        field = model._meta.concrete_fields[i]
+        for convert in functions:
+            values[i] = convert(values[i], field.cached_col, connection)
+    return model.from_db(using, None, values)
+
+
+def first_row(model: type[Model], *, using: str = DEFAULT_DB_ALIAS, **equals: object) -> Model | None:
+    """The row of ``model`` with the lowest primary key whose columns equal ``equals`` (field names, e.g.
+    ``user_id=…``), or ``None`` — ``model.objects.filter(**equals).order_by("pk").first()`` on a hot path,
+    through a query built once per model and filter (the ORM's converters still apply)."""
+    sql, params = first_row_query(model, using=using, **equals)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else model_from_row(model, row, using=using)
+
+
+def fetch_together(
+    statements: Sequence[tuple[str, Sequence[object]]], *, using: str = DEFAULT_DB_ALIAS
+) -> list[list[tuple[Any, ...]]]:
+    """The rows of each of several independent SELECTs, asked in one round trip on PostgreSQL (one
+    compound query; elsewhere one after the other)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or len(statements) < 2:
+        results = []
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, list(params))
+                results.append(cursor.fetchall())
+        return results
+    batch = _batch.get()
+    if batch is not None and batch.connection is connection:
+        batch.send()  # queued inserts first, so the reads see them (their own round trip: rare)
+    params_all: list[object] = []
+    for _, params in statements:
+        params_all.extend(params)
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(sql for sql, _ in statements), params_all)
+        results = [cursor.fetchall()]
+        while cursor.cursor.nextset():
+            results.append(cursor.fetchall())
+    if len(results) != len(statements):  # pragma: no cover - a statement returned no result set
+        raise RuntimeError("fetch_together: every statement must be a SELECT")
+    return results
+
+
+# --- deferred inserts (PostgreSQL) ---------------------------------------------------------------------------
+
+KEY_BLOCK = 50
+_key_pools: dict[tuple[str, type[Model]], list[int]] = {}
+_key_lock = threading.Lock()
+_batch: contextvars.ContextVar[_InsertBatch | None] = contextvars.ContextVar(
+    "haoban_insert_batch", default=None
+)
+_deferred_statements: dict[tuple[type[Model], int], tuple[str, list[Field]]] = {}
+
+
+def _deferred_statement(
+    model: type[Model], rows: int, connection: BaseDatabaseWrapper
+) -> tuple[str, list[Field]]:
+    key = (model, rows)
+    cached = _deferred_statements.get(key)
+    if cached is None:
+        opts = model._meta
+        fields = [f for f in opts.concrete_fields if not getattr(f, "generated", False)]
+        quote = connection.ops.quote_name
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = (
+            f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES {', '.join([row] * rows)}"
+        )
+        cached = _deferred_statements[key] = (sql, fields)
+    return cached
+
+
+def _new_keys(connection: BaseDatabaseWrapper, model: type[Model], count: int) -> list[int]:
+    """``count`` fresh keys of ``model`` from its table's sequence, from this process's pool."""
+    pool_key = (connection.alias, model)
+    with _key_lock:
+        pool = _key_pools.setdefault(pool_key, [])
+        if len(pool) < count:
+            opts = model._meta
+            with connection.cursor() as cursor:  # nextval is outside transactions: a rollback keeps the gap
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [opts.db_table, opts.pk.column, max(KEY_BLOCK, count - len(pool))],
+                )
+                pool.extend(int(row[0]) for row in cursor.fetchall())
+        taken, pool[:count] = pool[:count], []
+    return taken
+
+
+class _InsertBatch:
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        self.connection = connection
+        self.sql: list[str] = []
+        self.params: list[object] = []
+        self.sending = False
+
+    def queue(self, objs: Sequence[Model]) -> None:
+        model = type(objs[0])
+        self.sending = True  # the key pool's own query is not a reason to send the queue
+        try:
+            keys = _new_keys(self.connection, model, len(objs))
+        finally:
+            self.sending = False
+        sql, fields = _deferred_statement(model, len(objs), self.connection)
+        params: list[object] = []
+        for obj, pk in zip(objs, keys, strict=True):
+            obj.pk = pk
+            params.extend(f.get_db_prep_save(f.pre_save(obj, True), self.connection) for f in fields)
+        self.sql.append(sql)
+        self.params.extend(params)
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = self.connection.alias
+
+    def send_before(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+    ) -> Any:
+        """``execute_wrapper``: the queued INSERTs go first, in the same round trip as ``sql``; the cursor is
+        left on ``sql``'s result."""
+        if self.sending or not self.sql:
+            return execute(sql, params, many, context)
+        if many or isinstance(params, dict):  # cannot share a round trip: send the queue first
+            self.send()
+            return execute(sql, params, many, context)
+        if params is None:
+            sql = sql.replace("%", "%%")  # it is sent with the queue's parameters now
+        queued, values = self.sql, self.params
+        self.sql, self.params = [], []
+        result = execute(";\n".join([*queued, sql]), [*values, *(params or ())], many, context)
+        cursor = context["cursor"].cursor
+        for _ in queued:  # on to the result of the caller's statement
+            cursor.nextset()
+        return result
+
+    def send(self) -> None:
+        if not self.sql:
+            return
+        queued, values = self.sql, self.params
+        self.sql, self.params = [], []
+        self.sending = True
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(";\n".join(queued), values)
+        finally:
+            self.sending = False
+
+
+@contextlib.contextmanager
+def deferred_inserts(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Queue the :func:`insert_rows` of the block and send them in one round trip (module docstring). Call
+    inside ``transaction.atomic``. Nested blocks join the outer one; the queue is sent at the end of the
+    outermost block (not when it raises: the transaction is rolled back anyway)."""
+    connection = connections[using]
+    outer = _batch.get()
+    if (outer is not None and outer.connection is connection) or (
+        connection.vendor != "postgresql" or not connection.in_atomic_block
+    ):
+        yield
+        return
+    batch = _InsertBatch(connection)
+    token = _batch.set(batch)
+    try:
+        with connection.execute_wrapper(batch.send_before):
+            yield
+            batch.send()
+    finally:
+        _batch.reset(token)

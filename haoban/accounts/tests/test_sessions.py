@@ -8,12 +8,14 @@ from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from haoban.accounts.access import principals_and_roles
 from haoban.accounts.backends import AccountBackend
+from haoban.accounts.models import Session
 from haoban.accounts.services import staff_assign, staff_unassign
 
 from .helpers import make_department, make_person, make_region, make_user
@@ -97,3 +99,35 @@ def test_principals_and_roles_in_one_query(django_assert_num_queries: object) ->
     assert found.principals == frozenset({profile.pk})
     assert found.staff_roles == frozenset({"window_clerk"})
     assert principals_and_roles(make_user("nobody")).staff_roles == frozenset()
+
+
+def test_a_signed_in_request_reads_its_session_and_user_in_one_query() -> None:
+    # given: a signed-in applicant; the session row names the user
+    profile = make_person("one-query", name="林晓梅")
+    client = Client()
+    client.force_login(profile.user)
+    session = Session.objects.get(session_key=client.session.session_key)
+    assert session.user_id == profile.user_id
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/cases/")
+    # then: the session query brought the user; no query of the user table alone
+    assert response.status_code == 200
+    tables = [
+        q["sql"].split(" FROM ", 1)[1].split()[0].strip('"')
+        for q in queries.captured_queries
+        if " FROM " in q["sql"]
+    ]
+    assert tables[0] == "accounts_session"
+    assert "accounts_user" not in tables
+
+
+def test_deleting_an_account_ends_its_sessions() -> None:
+    profile = make_person("leaving", name="陈志强")
+    client = Client()
+    client.force_login(profile.user)
+    key = client.session.session_key
+    profile.delete()
+    profile.user.delete()
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get("/api/v1/cases/").status_code == 401

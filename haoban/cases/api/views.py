@@ -37,7 +37,6 @@ from haoban.catalog.models import MaterialRequirement, ServiceItemVersion
 from haoban.catalog.selectors import version_for_submission
 from haoban.core.api import Conflict, StandardPagination, represent
 from haoban.core.api_views import ERROR_400, ERROR_403, ERROR_404, ERROR_409, parse_input
-from haoban.core.db import first_row
 from haoban.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from haoban.domain.clock import Light
 from haoban.domain.workflow import CaseAction, CaseStatus, TransitionNotAllowed, next_status
@@ -53,11 +52,12 @@ TRUSTED_ONLY = "occurred_at 仅限部门系统回流办件时使用"
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
-def _actor(request: Request) -> CaseActor:
-    """The caller's roles and principals, read once per request."""
+def _actor(request: Request, *, with_own_profile: bool = False) -> CaseActor:
+    """The caller's roles and principals (and their own applicant profile, when asked), read once per
+    request."""
     actor: CaseActor | None = getattr(request, "_case_actor", None)
     if actor is None:
-        actor = CaseActor.of(request.user)
+        actor = CaseActor.of(request.user, with_own_profile=with_own_profile)
         request._case_actor = actor  # type: ignore[attr-defined]
     return actor
 
@@ -302,9 +302,9 @@ def _as_written(case: Case) -> Case:
     return case
 
 
-def _submit_applicant(request: Request, given: Any) -> ApplicantProfile:
+def _submit_applicant(actor: CaseActor, given: Any) -> ApplicantProfile:
     if given is None:
-        profile = first_row(ApplicantProfile, user_id=request.user.pk)
+        profile = actor.own_profile
         if profile is None:
             raise exceptions.ValidationError(
                 {"applicant": ["您还没有申请人信息：请先登记申请人，或指定申请人"]}
@@ -349,8 +349,8 @@ class CaseSubmitApi(APIView):
         version = version_for_submission(data["item"].strip().upper())
         if version is None:
             raise exceptions.ValidationError({"item": [f"未找到实施编码为 {data['item']} 的现行事项"]})
-        applicant = _submit_applicant(request, data.get("applicant"))
-        actor = _actor(request)
+        actor = _actor(request, with_own_profile=True)
+        applicant = _submit_applicant(actor, data.get("applicant"))
         center = None
         if data.get("service_center") is not None:
             center = ServiceCenter.objects.filter(uuid=data["service_center"]).first()

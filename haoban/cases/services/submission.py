@@ -37,7 +37,7 @@ from haoban.accounts.access import applicant_principals
 from haoban.accounts.models import ApplicantProfile
 from haoban.catalog.models import Channel, ServiceItemVersion
 from haoban.catalog.selectors import current_version
-from haoban.core.db import insert_rows
+from haoban.core.db import deferred_inserts, insert_rows
 from haoban.domain.workflow import CaseAction, CaseStatus, next_status
 from haoban.organization.models import ServiceCenter
 
@@ -243,7 +243,8 @@ def case_submit(
     raise_errors(errors)
 
     item = item_version.item
-    with transaction.atomic(savepoint=False):
+    # The case, its first event, its materials and its outbox messages: one round trip (core.db).
+    with transaction.atomic(savepoint=False), deferred_inserts():
         case = Case(
             number=case_number(region_code=item.region.code, day=day),
             item=item,

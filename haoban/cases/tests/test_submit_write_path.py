@@ -72,6 +72,24 @@ def _statement(sql: str) -> str:
     return verb
 
 
+def _round_trips(queries: CaptureQueriesContext) -> list[list[str]]:
+    """The statements of each round trip to the database (a compound query sends several), without the
+    transaction's own (BEGIN/COMMIT, or SAVEPOINT/RELEASE inside a test's transaction) and without the
+    key-pool refills of ``core.db`` (keys are taken 50 at a time per process)."""
+    trips = []
+    for query in queries.captured_queries:
+        statements = [_statement(part) for part in query["sql"].split(";\n")]
+        statements = [
+            s
+            for s in statements
+            if s not in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")
+            and not s.startswith("SELECT generate_series")
+        ]
+        if statements:
+            trips.append(statements)
+    return trips
+
+
 @pytest.mark.django_db
 def test_one_submission_asks_the_database_only_what_it_needs() -> None:
     # given
@@ -85,16 +103,14 @@ def test_one_submission_asks_the_database_only_what_it_needs() -> None:
         response = client.post("/api/v1/cases/", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
     # then
     assert response.status_code == 201, response.json()
-    statements = [_statement(q["sql"]) for q in queries.captured_queries]
-    # BEGIN/COMMIT (shown on SQLite only) are SAVEPOINT/RELEASE here, inside the test's transaction
-    statements = [s for s in statements if s not in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")]
-    assert statements == [
+    trips = _round_trips(queries)
+    assert [s for trip in trips for s in trip] == [
         "INSERT core_idempotencyrecord",  # claim the key (ON CONFLICT DO NOTHING)
         "SELECT catalog_serviceitemversion",  # the version in force, with its item, department, region
         "SELECT catalog_materialrequirement",  # its requirements, once
-        "SELECT accounts_applicantprofile",  # the caller's applicant profile
         # the caller's principals (own profiles, authorizations in force) and staff roles, in one query
         "SELECT accounts_applicantprofile",
+        "SELECT accounts_applicantprofile",  # the caller's own profile (the applicant)
         "INSERT cases_casenumbersequence",  # the number: one upsert
         "SELECT calendars_holidayyear",  # has the working-day calendar changed? (tests: on every call)
         "INSERT cases_case",
@@ -104,6 +120,59 @@ def test_one_submission_asks_the_database_only_what_it_needs() -> None:
         "SELECT integration_integrationclient",  # departments with systems to notify (none; cached 2 s)
         "UPDATE core_idempotencyrecord",  # the response, for replays
     ]
+    if connection.vendor == "postgresql":  # the reads together, the inserts queued and sent with the next one
+        assert trips == [
+            ["INSERT core_idempotencyrecord"],
+            ["SELECT catalog_serviceitemversion"],
+            ["SELECT catalog_materialrequirement"],
+            ["SELECT accounts_applicantprofile", "SELECT accounts_applicantprofile"],
+            ["INSERT cases_casenumbersequence"],
+            ["SELECT calendars_holidayyear"],
+            [
+                "INSERT cases_case",
+                "INSERT cases_caseevent",
+                "INSERT cases_casematerial",
+                "INSERT core_outboxmessage",
+                "SELECT integration_integrationclient",
+            ],
+            ["UPDATE core_idempotencyrecord"],
+        ]
+
+
+@pytest.mark.django_db
+def test_with_the_caches_warm_a_submission_is_four_round_trips(settings: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite sends one statement at a time")
+    # given: the production caches on (2 s), warmed by a first submission
+    settings.HAOBAN_LOCAL_CACHE_SECONDS = 2
+    settings.HAOBAN_CALENDAR_CHECK_SECONDS = 2
+    version = _version()
+    applicant = make_person("applicant", name="林晓梅")
+    client = client_for(applicant.user)
+    first = client.post(
+        "/api/v1/cases/", _body(version), format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
+    )
+    assert first.status_code == 201, first.json()
+    body = _body(version)
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/cases/", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+    # then: claim; principals with the own profile; the number (in production on a connection of its own);
+    # every row of the case with the stored response
+    assert response.status_code == 201, response.json()
+    assert _round_trips(queries) == [
+        ["INSERT core_idempotencyrecord"],
+        ["SELECT accounts_applicantprofile", "SELECT accounts_applicantprofile"],
+        ["INSERT cases_casenumbersequence"],
+        [
+            "INSERT cases_case",
+            "INSERT cases_caseevent",
+            "INSERT cases_casematerial",
+            "INSERT core_outboxmessage",
+            "UPDATE core_idempotencyrecord",
+        ],
+    ]
+    assert Case.objects.filter(number=response.json()["number"]).count() == 1
 
 
 @pytest.mark.django_db

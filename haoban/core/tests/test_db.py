@@ -6,13 +6,13 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from haoban.accounts.models import ApplicantProfile
 from haoban.accounts.tests.helpers import make_person, make_user, resident_id
-from haoban.core.db import first_row, insert_rows, update_row
+from haoban.core.db import deferred_inserts, fetch_together, first_row, insert_rows, update_row
 from haoban.core.models import IdempotencyRecord, OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +118,67 @@ def test_first_row_is_the_lowest_key_with_the_orm_conversions() -> None:
     assert isinstance(found.created_at, dt.datetime) and timezone.is_aware(found.created_at)
     assert isinstance(found.uuid, uuid.UUID)
     assert none is None
+
+
+# --- deferred inserts and reads together -------------------------------------------------------------------
+
+
+def _message(topic: str) -> OutboxMessage:
+    return OutboxMessage(topic=topic, payload={}, available_at=timezone.now())
+
+
+def test_deferred_inserts_go_with_the_next_statement_and_are_seen_by_it() -> None:
+    # given
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries, deferred_inserts():
+        first, second = _message("case.notify"), _message("case.notice")
+        insert_rows([first])
+        insert_rows([second])
+        keyed = [first.pk, second.pk]
+        sent_before_read = len(queries.captured_queries)
+        # when: a read after them (a LIKE pattern, written without parameters)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM core_outboxmessage WHERE topic LIKE 'case.%'")
+            (seen,) = cursor.fetchone()
+    # then: the keys were known at once; the read saw both rows
+    assert None not in keyed and first.pk != second.pk
+    assert seen == 2
+    assert sorted(OutboxMessage.objects.values_list("pk", flat=True)) == sorted(keyed)
+    inserts = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    if connection.vendor == "postgresql":  # queued, then sent with the read in one round trip
+        assert sent_before_read == sum("nextval" in q["sql"] for q in queries.captured_queries)
+        assert len(inserts) == 1 and inserts[0].count("INSERT INTO") == 2
+        assert inserts[0].rstrip().endswith("WHERE topic LIKE 'case.%'")
+    else:  # SQLite: at once, one statement each
+        assert len(inserts) == 2
+
+
+def test_deferred_inserts_are_sent_at_the_end_of_the_block() -> None:
+    with transaction.atomic():
+        with deferred_inserts():
+            message = _message("t")
+            insert_rows([message])
+        assert OutboxMessage.objects.filter(pk=message.pk).exists()
+
+
+def test_queued_inserts_of_a_failed_block_are_never_written() -> None:
+    with pytest.raises(RuntimeError), transaction.atomic(), deferred_inserts():
+        insert_rows([_message("t")])
+        raise RuntimeError("rolled back")
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_fetch_together_returns_the_rows_of_each_statement() -> None:
+    people = [make_person(name="甲"), make_person(name="乙")]
+    with CaptureQueriesContext(connection) as queries:
+        rows = fetch_together(
+            [
+                ("SELECT name FROM accounts_applicantprofile WHERE id = %s", [people[1].pk]),
+                (
+                    "SELECT count(*) FROM accounts_applicantprofile WHERE id IN (%s, %s)",
+                    [p.pk for p in people],
+                ),
+                ("SELECT name FROM accounts_applicantprofile WHERE id = %s", [10**9]),
+            ]
+        )
+    assert rows == [[("乙",)], [(2,)], []]
+    assert len(queries.captured_queries) == (1 if connection.vendor == "postgresql" else 3)
