@@ -89,23 +89,6 @@ def insert_rows(objs: Sequence[Model], *, using: str = DEFAULT_DB_ALIAS) -> None
         obj._state.db = using
 
 
-def update_row(model: type[Model], pk: object, *, using: str = DEFAULT_DB_ALIAS, **values: object) -> int:
-    """``UPDATE … SET <values> WHERE pk = <pk>`` as ``QuerySet.update`` writes it (each field's
-    ``get_db_prep_save``), without compiling a query; returns the number of rows changed (0 or 1)."""
-    connection = connections[using]
-    opts = model._meta
-    fields = [opts.get_field(name) for name in values]
-    quote = connection.ops.quote_name
-    sql = (
-        f"UPDATE {quote(opts.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
-        f"WHERE {quote(opts.pk.column)} = %s"
-    )
-    params = [f.get_db_prep_save(value, connection) for f, value in zip(fields, values.values(), strict=True)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, pk])
-        return int(cursor.rowcount)
-
-
 _selects: dict[tuple[type[Model], tuple[str, ...], str], str] = {}
 _converters: dict[tuple[type[Model], str], list[tuple[int, list[Callable[..., Any]]]]] = {}
 

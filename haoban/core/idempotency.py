@@ -8,9 +8,16 @@ A client that may retry a POST (timeout, lost connection) sends a key of its cho
 - Same user, same key, same request (method, path and body): the stored response is returned again, with
   the header ``Idempotent-Replayed: true``; nothing is done twice.
 - Same key, different request: 409 ``idempotency_key_reused``.
-- Two identical requests at the same time: the record is inserted *before* the work, in the same transaction
-  (``INSERT … ON CONFLICT DO NOTHING``), so the second waits on the unique (user, key) constraint until the
-  first commits, and then replays it.
+- How: the key is looked up first (a replay answers from there). Otherwise the handler runs, and its
+  successful response is stored with the key *in the same transaction*, by one ``INSERT … ON CONFLICT DO
+  NOTHING`` sent together with the rows the handler wrote (``core.db.deferred_inserts``: one round trip on
+  PostgreSQL). Storing the record once, complete, instead of claiming the key first and updating it with the
+  response afterwards, saves the database a second write of every record (docs/performance.md).
+- Two identical requests at the same time: if the other one committed first, this one's record cannot be
+  inserted (the unique (user, key) constraint, on PostgreSQL after waiting for the other to commit) — or its
+  own work fails on the other's (a unique value taken, a status already changed). Either way its
+  transaction is rolled back with everything it wrote, the key is looked up again and the other's response
+  is replayed. Nothing is created twice.
 - A request that fails (4xx/5xx) stores nothing: its transaction is rolled back with everything it wrote, so
   the client may correct it and retry with the same key.
 
@@ -45,7 +52,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .api import Conflict
-from .db import deferred_inserts, update_row
+from .db import deferred_inserts, first_row
 from .models import IdempotencyRecord
 from .ticks import register_tick
 
@@ -95,23 +102,45 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     return Response(record.response_body, status=record.response_status, headers={REPLAYED_HEADER: "true"})
 
 
-def _claim(request: Request, key: str, fingerprint: str) -> int | None:
-    """Insert the record of (user, key) and return its id, or ``None`` when the key is already taken — one
-    statement (``INSERT … ON CONFLICT DO NOTHING RETURNING``). On PostgreSQL a concurrent request holding
-    the same key makes this one wait until it commits (then ``None``) or rolls back (then inserted)."""
-    table = IdempotencyRecord._meta.db_table
+_RECORD_COLUMNS = (
+    "key",
+    "user_id",
+    "method",
+    "path",
+    "request_hash",
+    "response_status",
+    "response_body",
+    "created_at",
+)
+
+
+def _store(request: Request, key: str, fingerprint: str, response: Response) -> bool:
+    """Store the response with (user, key), unless the key is taken: one ``INSERT … ON CONFLICT DO NOTHING``
+    (on PostgreSQL it waits for a concurrent holder of the key to commit or roll back). ``True`` if stored."""
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    body = IdempotencyRecord._meta.get_field("response_body").get_db_prep_save(
+        _stored_body(response), connection
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (key, user_id, method, path, request_hash, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (user_id, key) DO NOTHING RETURNING id",
-            [key, request.user.pk, request.method, request.path[:500], fingerprint, timezone.now()],
+            f"INSERT INTO {table} ({', '.join(_RECORD_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_RECORD_COLUMNS))}) "
+            "ON CONFLICT (user_id, key) DO NOTHING RETURNING id",
+            [
+                key,
+                request.user.pk,
+                request.method,
+                request.path[:500],
+                fingerprint,
+                response.status_code,
+                body,
+                timezone.now(),
+            ],
         )
-        row = cursor.fetchone()
-    return None if row is None else int(row[0])
+        return cursor.fetchone() is not None
 
 
 def _stored(lookup: dict[str, Any]) -> IdempotencyRecord | None:
-    return IdempotencyRecord.objects.filter(**lookup).first()
+    return first_row(IdempotencyRecord, user_id=lookup["user"].pk, key=lookup["key"])  # type: ignore[return-value]
 
 
 def _stored_body(response: Response) -> Any:
@@ -119,6 +148,10 @@ def _stored_body(response: Response) -> Any:
     if response.data is None:
         return None
     return json.loads(JSONRenderer().render(response.data))
+
+
+class _KeyTaken(Exception):
+    """The key was stored by a concurrent request while this one worked: roll back, replay that one."""
 
 
 Handler = TypeVar("Handler", bound=Callable[..., Response])
@@ -138,28 +171,29 @@ def idempotent(handler: Handler) -> Handler:
             )
         fingerprint = request_fingerprint(request)
         lookup = {"user": request.user, "key": key}
-        # The rows the handler inserts with insert_rows go to the database with the stored response, in one
-        # round trip (core.db.deferred_inserts; PostgreSQL).
-        with transaction.atomic(), deferred_inserts():
-            record_id = _claim(request, key, fingerprint)
-            if record_id is None:
-                # The key is taken: by an earlier request, or by a concurrent one that committed while
-                # this one waited on the unique constraint. Answer as it did.
-                existing = _stored(lookup)
-                if existing is None:  # its holder rolled back between the two statements: try again
-                    raise IdempotencyKeyInProgress()
+        existing = _stored(lookup)
+        if existing is not None:
+            return _replay(existing, fingerprint)
+        try:
+            # The rows the handler inserts with insert_rows go to the database with the stored response, in
+            # one round trip (core.db.deferred_inserts; PostgreSQL).
+            with transaction.atomic(), deferred_inserts():
+                response = handler(view, request, *args, **kwargs)
+                if 200 <= response.status_code < 300 and not _store(request, key, fingerprint, response):
+                    raise _KeyTaken()
+        except Exception as exc:
+            # Rolled back. A concurrent request with the key may have succeeded meanwhile (this one failed on
+            # its work or on the key): answer as it did.
+            existing = _stored(lookup)
+            if existing is not None:
                 return _replay(existing, fingerprint)
-            # An exception raised here rolls back the record with everything the handler wrote.
-            response = handler(view, request, *args, **kwargs)
-            if 200 <= response.status_code < 300:
-                update_row(
-                    IdempotencyRecord,
-                    record_id,
-                    response_status=response.status_code,
-                    response_body=_stored_body(response),
-                )
-            else:
-                IdempotencyRecord.objects.filter(pk=record_id).delete()
+            if isinstance(exc, _KeyTaken):  # its holder rolled back between the two statements
+                raise IdempotencyKeyInProgress() from None
+            raise
+        if not 200 <= response.status_code < 300:
+            existing = _stored(lookup)
+            if existing is not None:
+                return _replay(existing, fingerprint)
         return response
 
     return wrapper  # type: ignore[return-value]

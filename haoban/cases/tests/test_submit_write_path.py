@@ -105,7 +105,7 @@ def test_one_submission_asks_the_database_only_what_it_needs() -> None:
     assert response.status_code == 201, response.json()
     trips = _round_trips(queries)
     assert [s for trip in trips for s in trip] == [
-        "INSERT core_idempotencyrecord",  # claim the key (ON CONFLICT DO NOTHING)
+        "SELECT core_idempotencyrecord",  # is the key taken? (then: replay)
         "SELECT catalog_serviceitemversion",  # the version in force, with its item, department, region
         "SELECT catalog_materialrequirement",  # its requirements, once
         # the caller's principals (own profiles, authorizations in force) and staff roles, in one query
@@ -118,11 +118,11 @@ def test_one_submission_asks_the_database_only_what_it_needs() -> None:
         "INSERT cases_casematerial",  # both materials in one statement
         "INSERT core_outboxmessage",  # the applicant's notification
         "SELECT integration_integrationclient",  # departments with systems to notify (none; cached 2 s)
-        "UPDATE core_idempotencyrecord",  # the response, for replays
+        "INSERT core_idempotencyrecord",  # the key with the response, for replays (ON CONFLICT DO NOTHING)
     ]
     if connection.vendor == "postgresql":  # the reads together, the inserts queued and sent with the next one
         assert trips == [
-            ["INSERT core_idempotencyrecord"],
+            ["SELECT core_idempotencyrecord"],
             ["SELECT catalog_serviceitemversion"],
             ["SELECT catalog_materialrequirement"],
             ["SELECT accounts_applicantprofile", "SELECT accounts_applicantprofile"],
@@ -135,7 +135,7 @@ def test_one_submission_asks_the_database_only_what_it_needs() -> None:
                 "INSERT core_outboxmessage",
                 "SELECT integration_integrationclient",
             ],
-            ["UPDATE core_idempotencyrecord"],
+            ["INSERT core_idempotencyrecord"],
         ]
 
 
@@ -157,11 +157,11 @@ def test_with_the_caches_warm_a_submission_is_four_round_trips(settings: Any) ->
     # when
     with CaptureQueriesContext(connection) as queries:
         response = client.post("/api/v1/cases/", body, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
-    # then: claim; principals with the own profile; the number (in production on a connection of its own);
-    # every row of the case with the stored response
+    # then: the key looked up; principals with the own profile; the number (in production on a connection of
+    # its own); every row of the case with the stored response
     assert response.status_code == 201, response.json()
     assert _round_trips(queries) == [
-        ["INSERT core_idempotencyrecord"],
+        ["SELECT core_idempotencyrecord"],
         ["SELECT accounts_applicantprofile", "SELECT accounts_applicantprofile"],
         ["INSERT cases_casenumbersequence"],
         [
@@ -169,7 +169,7 @@ def test_with_the_caches_warm_a_submission_is_four_round_trips(settings: Any) ->
             "INSERT cases_caseevent",
             "INSERT cases_casematerial",
             "INSERT core_outboxmessage",
-            "UPDATE core_idempotencyrecord",
+            "INSERT core_idempotencyrecord",
         ],
     ]
     assert Case.objects.filter(number=response.json()["number"]).count() == 1

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from haoban.accounts.models import ApplicantProfile
 from haoban.accounts.tests.helpers import make_person, make_user, resident_id
-from haoban.core.db import deferred_inserts, fetch_together, first_row, insert_rows, update_row
-from haoban.core.models import IdempotencyRecord, OutboxMessage
+from haoban.core.db import deferred_inserts, fetch_together, first_row, insert_rows
+from haoban.core.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -83,24 +83,6 @@ def test_insert_rows_refuses_a_saved_instance_or_mixed_models_and_writes_nothing
         insert_rows([OutboxMessage(topic="t", available_at=available), make_user()])
     assert OutboxMessage.objects.count() == count
     assert fresh.pk is None
-
-
-def test_update_row_sets_the_given_fields_of_one_row_only() -> None:
-    # given: two records
-    user = make_user()
-    first = IdempotencyRecord.objects.create(key="a", user=user, method="POST", path="/x/", request_hash="h")
-    second = IdempotencyRecord.objects.create(key="b", user=user, method="POST", path="/x/", request_hash="h")
-    # when
-    changed = update_row(
-        IdempotencyRecord, first.pk, response_status=201, response_body={"number": "1", "列": [1]}
-    )
-    missing = update_row(IdempotencyRecord, 10**9, response_status=500)
-    # then
-    assert (changed, missing) == (1, 0)
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert (first.response_status, first.response_body) == (201, {"number": "1", "列": [1]})
-    assert (second.response_status, second.response_body) == (None, None)
 
 
 def test_first_row_is_the_lowest_key_with_the_orm_conversions() -> None:
