@@ -24,13 +24,18 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
+import json
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import AutoField, BigAutoField, Field, Model, SmallAutoField
+from psycopg.types.json import Jsonb
 
 _AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
 _statements: dict[tuple[type[Model], int, str], tuple[str, list[Field]]] = {}
@@ -161,14 +166,24 @@ def fetch_together(
                 cursor.execute(sql, list(params))
                 results.append(cursor.fetchall())
         return results
+    # What a deferred block has queued goes first, in the same round trip (so the reads see its rows).
     batch = _batch.get()
+    queued: list[str] = []
+    values: list[object] = []
+    reads: list[PendingRead | None] = []
     if batch is not None and batch.connection is connection:
-        batch.send()  # queued inserts first, so the reads see them (their own round trip: rare)
-    params_all: list[object] = []
+        queued, values, reads = batch._take()
     for _, params in statements:
-        params_all.extend(params)
+        values.extend(params)
     with connection.cursor() as cursor:
-        cursor.execute(";\n".join(sql for sql, _ in statements), params_all)
+        if batch is not None:
+            batch.sending = True
+        try:
+            cursor.execute(";\n".join([*queued, *(sql for sql, _ in statements)]), values)
+        finally:
+            if batch is not None:
+                batch.sending = False
+        _InsertBatch._collect(cursor.cursor, reads)
         results = [cursor.fetchall()]
         while cursor.cursor.nextset():
             results.append(cursor.fetchall())
@@ -185,25 +200,37 @@ _key_lock = threading.Lock()
 _batch: contextvars.ContextVar[_InsertBatch | None] = contextvars.ContextVar(
     "haoban_insert_batch", default=None
 )
-_deferred_statements: dict[tuple[type[Model], int], tuple[str, list[Field]]] = {}
+_deferred_statements: dict[type[Model], tuple[str, list[Field]]] = {}
 
 
-def _deferred_statement(
-    model: type[Model], rows: int, connection: BaseDatabaseWrapper
-) -> tuple[str, list[Field]]:
-    key = (model, rows)
-    cached = _deferred_statements.get(key)
+def _deferred_statement(model: type[Model], connection: BaseDatabaseWrapper) -> tuple[str, list[Field]]:
+    """``INSERT … SELECT … FROM jsonb_populate_recordset(NULL::<table>, %s)``: all the rows of one call as
+    one JSON parameter. The compound query of a batch then has a handful of parameters and a short text,
+    which psycopg converts once and caches, instead of parsing a long query with a hundred parameters on
+    every request; PostgreSQL converts each JSON value with the column type's own input function."""
+    cached = _deferred_statements.get(model)
     if cached is None:
         opts = model._meta
         fields = [f for f in opts.concrete_fields if not getattr(f, "generated", False)]
         quote = connection.ops.quote_name
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        sql = (
-            f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES {', '.join([row] * rows)}"
-        )
-        cached = _deferred_statements[key] = (sql, fields)
+        columns = ", ".join(quote(f.column) for f in fields)
+        table = quote(opts.db_table)
+        sql = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM jsonb_populate_recordset(NULL::{table}, %s)"
+        cached = _deferred_statements[model] = (sql, fields)
     return cached
+
+
+def _json_value(value: Any) -> Any:
+    """A database-ready value (``get_db_prep_save``) as the JSON its column's input function reads."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Jsonb):  # a JSON column: its value as the field's encoder writes it
+        return json.loads(value.dumps(value.obj))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    raise TypeError(f"deferred insert: no JSON form for {type(value).__name__}")
 
 
 def _new_keys(connection: BaseDatabaseWrapper, model: type[Model], count: int) -> list[int]:
@@ -223,11 +250,32 @@ def _new_keys(connection: BaseDatabaseWrapper, model: type[Model], count: int) -
     return taken
 
 
+class PendingRead:
+    """A SELECT queued in a deferred block (:func:`read_with_next`): its rows once it has been sent."""
+
+    def __init__(self, sql: str, params: Sequence[object], connection: BaseDatabaseWrapper) -> None:
+        self.sql, self.params, self.connection = sql, list(params), connection
+        self.rows: list[tuple[Any, ...]] | None = None
+
+    def result(self) -> list[tuple[Any, ...]]:
+        """The rows (sent now, with whatever is queued, if nothing has taken it to the database yet)."""
+        if self.rows is None:
+            batch = _batch.get()
+            if batch is not None and any(read is self for _, _, read in batch.items):
+                batch.send()
+            else:  # pragma: no cover - a read is queued only in a block, which sends it at its end
+                with self.connection.cursor() as cursor:
+                    cursor.execute(self.sql, self.params)
+                    self.rows = cursor.fetchall()
+        assert self.rows is not None
+        return self.rows
+
+
 class _InsertBatch:
     def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
-        self.sql: list[str] = []
-        self.params: list[object] = []
+        # (sql, params, read): INSERTs (read None) and SELECTs (their PendingRead) in the order queued
+        self.items: list[tuple[str, list[object], PendingRead | None]] = []
         self.sending = False
 
     def queue(self, objs: Sequence[Model]) -> None:
@@ -237,48 +285,80 @@ class _InsertBatch:
             keys = _new_keys(self.connection, model, len(objs))
         finally:
             self.sending = False
-        sql, fields = _deferred_statement(model, len(objs), self.connection)
-        params: list[object] = []
+        sql, fields = _deferred_statement(model, self.connection)
+        rows = []
         for obj, pk in zip(objs, keys, strict=True):
             obj.pk = pk
-            params.extend(f.get_db_prep_save(f.pre_save(obj, True), self.connection) for f in fields)
-        self.sql.append(sql)
-        self.params.extend(params)
+            rows.append(
+                {
+                    f.column: _json_value(f.get_db_prep_save(f.pre_save(obj, True), self.connection))
+                    for f in fields
+                }
+            )
+        self.items.append((sql, [json.dumps(rows, ensure_ascii=False, separators=(",", ":"))], None))
         for obj in objs:
             obj._state.adding = False
             obj._state.db = self.connection.alias
 
+    def _take(self) -> tuple[list[str], list[object], list[PendingRead | None]]:
+        items, self.items = self.items, []
+        params: list[object] = []
+        for _, item_params, _ in items:
+            params.extend(item_params)
+        return [sql for sql, _, _ in items], params, [read for _, _, read in items]
+
+    @staticmethod
+    def _collect(cursor: Any, reads: list[PendingRead | None]) -> None:
+        """Walk the results of the queued statements (rows of the reads kept), leaving the cursor on the next."""
+        for read in reads:
+            if read is not None:
+                read.rows = cursor.fetchall()
+            cursor.nextset()
+
     def send_before(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
     ) -> Any:
-        """``execute_wrapper``: the queued INSERTs go first, in the same round trip as ``sql``; the cursor is
-        left on ``sql``'s result."""
-        if self.sending or not self.sql:
+        """``execute_wrapper``: the queued statements go first, in the same round trip as ``sql``; the cursor
+        is left on ``sql``'s result."""
+        if self.sending or not self.items:
             return execute(sql, params, many, context)
         if many or isinstance(params, dict):  # cannot share a round trip: send the queue first
             self.send()
             return execute(sql, params, many, context)
         if params is None:
             sql = sql.replace("%", "%%")  # it is sent with the queue's parameters now
-        queued, values = self.sql, self.params
-        self.sql, self.params = [], []
+        queued, values, reads = self._take()
         result = execute(";\n".join([*queued, sql]), [*values, *(params or ())], many, context)
-        cursor = context["cursor"].cursor
-        for _ in queued:  # on to the result of the caller's statement
-            cursor.nextset()
+        self._collect(context["cursor"].cursor, reads)
         return result
 
     def send(self) -> None:
-        if not self.sql:
+        if not self.items:
             return
-        queued, values = self.sql, self.params
-        self.sql, self.params = [], []
+        queued, values, reads = self._take()
         self.sending = True
         try:
             with self.connection.cursor() as cursor:
                 cursor.execute(";\n".join(queued), values)
+                self._collect(cursor.cursor, reads)
         finally:
             self.sending = False
+
+
+def read_with_next(sql: str, params: Sequence[object], *, using: str = DEFAULT_DB_ALIAS) -> PendingRead:
+    """A SELECT whose answer is not needed yet: inside :func:`deferred_inserts` on PostgreSQL it goes to the
+    database with the next statement (no round trip of its own); elsewhere it runs at once. Its rows:
+    ``.result()``."""
+    connection = connections[using]
+    read = PendingRead(sql, params, connection)
+    batch = _batch.get()
+    if batch is not None and batch.connection is connection:
+        batch.items.append((sql, read.params, read))
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, read.params)
+            read.rows = cursor.fetchall()
+    return read
 
 
 @contextlib.contextmanager

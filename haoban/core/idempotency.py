@@ -42,17 +42,18 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from psycopg.types.json import Jsonb
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .api import Conflict
-from .db import deferred_inserts, first_row
+from .db import PendingRead, deferred_inserts, first_row, first_row_query, read_with_next
 from .models import IdempotencyRecord
 from .ticks import register_tick
 
@@ -114,13 +115,23 @@ _RECORD_COLUMNS = (
 )
 
 
-def _store(request: Request, key: str, fingerprint: str, response: Response) -> bool:
+def _json_param(content: bytes | None) -> Any:
+    """JSON text already rendered, as a parameter of the ``response_body`` column (not encoded again)."""
+    if content is None:
+        return None
+    if connection.vendor == "postgresql":
+        return Jsonb(content, dumps=_as_is)
+    return content.decode("utf-8")  # SQLite keeps JSON as text
+
+
+def _as_is(content: bytes) -> bytes:
+    return content
+
+
+def _store(request: Request, key: str, fingerprint: str, status_code: int, content: bytes | None) -> bool:
     """Store the response with (user, key), unless the key is taken: one ``INSERT … ON CONFLICT DO NOTHING``
     (on PostgreSQL it waits for a concurrent holder of the key to commit or roll back). ``True`` if stored."""
     table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
-    body = IdempotencyRecord._meta.get_field("response_body").get_db_prep_save(
-        _stored_body(response), connection
-    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(_RECORD_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_RECORD_COLUMNS))}) "
@@ -131,23 +142,32 @@ def _store(request: Request, key: str, fingerprint: str, response: Response) -> 
                 request.method,
                 request.path[:500],
                 fingerprint,
-                response.status_code,
-                body,
+                status_code,
+                _json_param(content),
                 timezone.now(),
             ],
         )
         return cursor.fetchone() is not None
 
 
+def _rendered(response: Response) -> tuple[bytes | None, HttpResponse]:
+    """The handler's response rendered once (as DRF's ``JSONRenderer`` renders it): the same bytes are stored
+    for replays and sent."""
+    content = None if response.data is None else JSONRenderer().render(response.data)
+    sent = HttpResponse(content or b"", status=response.status_code, content_type="application/json")
+    for header, value in response.items():
+        if header.lower() != "content-type":  # not rendered yet: Django's default, not what is sent
+            sent[header] = value
+    return content, sent
+
+
+def _stored_later(lookup: dict[str, Any]) -> PendingRead:
+    """The lookup of :func:`_stored`, sent with the next statement (``core.db.read_with_next``)."""
+    return read_with_next(*first_row_query(IdempotencyRecord, user_id=lookup["user"].pk, key=lookup["key"]))
+
+
 def _stored(lookup: dict[str, Any]) -> IdempotencyRecord | None:
     return first_row(IdempotencyRecord, user_id=lookup["user"].pk, key=lookup["key"])  # type: ignore[return-value]
-
-
-def _stored_body(response: Response) -> Any:
-    # What the client received, as plain JSON (dates, decimals and lazy strings rendered).
-    if response.data is None:
-        return None
-    return json.loads(JSONRenderer().render(response.data))
 
 
 class _KeyTaken(Exception):
@@ -171,16 +191,26 @@ def idempotent(handler: Handler) -> Handler:
             )
         fingerprint = request_fingerprint(request)
         lookup = {"user": request.user, "key": key}
-        existing = _stored(lookup)
-        if existing is not None:
-            return _replay(existing, fingerprint)
+        # A JSON request writes nothing outside its transaction (no uploaded files), so the key can be
+        # looked up together with the handler's first statement and checked afterwards (a retry's work is
+        # then rolled back, never committed); an upload is checked first, before any file is stored.
+        together = (request.content_type or "").split(";")[0].strip() == "application/json"
+        if not together:
+            existing = _stored(lookup)
+            if existing is not None:
+                return _replay(existing, fingerprint)
         try:
             # The rows the handler inserts with insert_rows go to the database with the stored response, in
             # one round trip (core.db.deferred_inserts; PostgreSQL).
             with transaction.atomic(), deferred_inserts():
+                taken = _stored_later(lookup) if together else None
                 response = handler(view, request, *args, **kwargs)
-                if 200 <= response.status_code < 300 and not _store(request, key, fingerprint, response):
-                    raise _KeyTaken()
+                if taken is not None and taken.result():
+                    raise _KeyTaken()  # a retry: answered from the stored response
+                if 200 <= response.status_code < 300:
+                    content, response = _rendered(response)
+                    if not _store(request, key, fingerprint, response.status_code, content):
+                        raise _KeyTaken()
         except Exception as exc:
             # Rolled back. A concurrent request with the key may have succeeded meanwhile (this one failed on
             # its work or on the key): answer as it did.

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from haoban.accounts.models import ApplicantProfile
 from haoban.accounts.tests.helpers import make_person, make_user, resident_id
-from haoban.core.db import deferred_inserts, fetch_together, first_row, insert_rows
+from haoban.core.db import deferred_inserts, fetch_together, first_row, insert_rows, read_with_next
 from haoban.core.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +164,26 @@ def test_fetch_together_returns_the_rows_of_each_statement() -> None:
         )
     assert rows == [[("乙",)], [(2,)], []]
     assert len(queries.captured_queries) == (1 if connection.vendor == "postgresql" else 3)
+
+
+def test_a_read_with_next_rides_with_the_next_statement() -> None:
+    person = make_person(name="丙")
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries, deferred_inserts():
+        insert_rows([_message("t")])
+        read = read_with_next("SELECT name FROM accounts_applicantprofile WHERE id = %s", [person.pk])
+        counted = fetch_together(
+            [
+                ("SELECT count(*) FROM core_outboxmessage", []),
+                ("SELECT count(*) FROM accounts_applicantprofile", []),
+            ]
+        )
+        later = read_with_next("SELECT count(*) FROM core_outboxmessage", [])
+    # then: the read answered, the queued row seen by the reads after it, the last read sent at the end
+    assert read.result() == [("丙",)]
+    assert counted == [[(1,)], [(1,)]]
+    assert later.result() == [(1,)]
+    sent = [q["sql"] for q in queries.captured_queries if "nextval" not in q["sql"]]
+    if connection.vendor == "postgresql":  # insert + read + the two counts together; the last read alone
+        assert [q.count(";\n") + 1 for q in sent] == [4, 1]
+    else:
+        assert len(sent) == 5
