@@ -46,7 +46,6 @@ from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from psycopg.types.json import Jsonb
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -115,26 +114,18 @@ _RECORD_COLUMNS = (
 )
 
 
-def _json_param(content: bytes | None) -> Any:
-    """JSON text already rendered, as a parameter of the ``response_body`` column (not encoded again)."""
-    if content is None:
-        return None
-    if connection.vendor == "postgresql":
-        return Jsonb(content, dumps=_as_is)
-    return content.decode("utf-8")  # SQLite keeps JSON as text
-
-
-def _as_is(content: bytes) -> bytes:
-    return content
-
-
 def _store(request: Request, key: str, fingerprint: str, status_code: int, content: bytes | None) -> bool:
     """Store the response with (user, key), unless the key is taken: one ``INSERT … ON CONFLICT DO NOTHING``
     (on PostgreSQL it waits for a concurrent holder of the key to commit or roll back). ``True`` if stored."""
     table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    # The rendered JSON as text: PostgreSQL reads it into jsonb itself (a cast; no adapter per request),
+    # SQLite keeps JSON as text.
+    placeholders = ["%s"] * len(_RECORD_COLUMNS)
+    if connection.vendor == "postgresql":
+        placeholders[_RECORD_COLUMNS.index("response_body")] = "%s::jsonb"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(_RECORD_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_RECORD_COLUMNS))}) "
+            f"INSERT INTO {table} ({', '.join(_RECORD_COLUMNS)}) VALUES ({', '.join(placeholders)}) "
             "ON CONFLICT (user_id, key) DO NOTHING RETURNING id",
             [
                 key,
@@ -143,7 +134,7 @@ def _store(request: Request, key: str, fingerprint: str, status_code: int, conte
                 request.path[:500],
                 fingerprint,
                 status_code,
-                _json_param(content),
+                None if content is None else content.decode("utf-8"),
                 timezone.now(),
             ],
         )
