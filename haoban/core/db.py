@@ -35,6 +35,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import AutoField, BigAutoField, Field, Model, SmallAutoField
+from psycopg import pq
 from psycopg.types.json import Jsonb
 
 _AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
@@ -168,20 +169,26 @@ def fetch_together(
         return results
     # What a deferred block has queued goes first, in the same round trip (so the reads see its rows).
     batch = _batch.get()
+    if batch is not None and batch.connection is not connection:
+        batch = None
     queued: list[str] = []
     values: list[object] = []
     reads: list[PendingRead | None] = []
-    if batch is not None and batch.connection is connection:
+    if batch is not None:
         queued, values, reads = batch._take()
     for _, params in statements:
         values.extend(params)
     with connection.cursor() as cursor:
-        if batch is not None:
+        if batch is None:
+            cursor.execute(";\n".join(sql for sql, _ in statements), values)
+        else:
             batch.sending = True
-        try:
-            cursor.execute(";\n".join([*queued, *(sql for sql, _ in statements)]), values)
-        finally:
-            if batch is not None:
+            try:
+                with batch._lazy_begin(any(read is None for read in reads)) as begin:
+                    if begin:
+                        queued, reads = [begin, *queued], [None, *reads]
+                    cursor.execute(";\n".join([*queued, *(sql for sql, _ in statements)]), values)
+            finally:
                 batch.sending = False
         _InsertBatch._collect(cursor.cursor, reads)
         results = [cursor.fetchall()]
@@ -319,16 +326,26 @@ class _InsertBatch:
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
     ) -> Any:
         """``execute_wrapper``: the queued statements go first, in the same round trip as ``sql``; the cursor
-        is left on ``sql``'s result."""
-        if self.sending or not self.items:
+        is left on ``sql``'s result. The transaction's BEGIN goes with the first write (:meth:`_lazy_begin`)."""
+        if self.sending:
             return execute(sql, params, many, context)
         if many or isinstance(params, dict):  # cannot share a round trip: send the queue first
             self.send()
             return execute(sql, params, many, context)
-        if params is None:
-            sql = sql.replace("%", "%%")  # it is sent with the queue's parameters now
-        queued, values, reads = self._take()
-        result = execute(";\n".join([*queued, sql]), [*values, *(params or ())], many, context)
+        if not self.items:
+            queued, values, reads = [], [], []
+        else:
+            if params is None:
+                sql = sql.replace("%", "%%")  # it is sent with the queue's parameters now
+            queued, values, reads = self._take()
+        writes = any(read is None for read in reads) or not _is_plain_read(sql)
+        with self._lazy_begin(writes) as begin:
+            if begin:
+                queued, reads = [begin, *queued], [None, *reads]
+            if queued:
+                result = execute(";\n".join([*queued, sql]), [*values, *(params or ())], many, context)
+            else:
+                result = execute(sql, params, many, context)
         self._collect(context["cursor"].cursor, reads)
         return result
 
@@ -338,11 +355,53 @@ class _InsertBatch:
         queued, values, reads = self._take()
         self.sending = True
         try:
-            with self.connection.cursor() as cursor:
+            with self.connection.cursor() as cursor, self._lazy_begin(any(r is None for r in reads)) as begin:
+                if begin:
+                    queued, reads = [begin, *queued], [None, *reads]
                 cursor.execute(";\n".join(queued), values)
                 self._collect(cursor.cursor, reads)
         finally:
             self.sending = False
+
+    @contextlib.contextmanager
+    def _lazy_begin(self, writes: bool) -> Iterator[str]:
+        """The transaction starts with its first write, not with its first statement. Django opened it
+        (autocommit off), so psycopg would send BEGIN, in a round trip of its own, before the block's first
+        statement. While the transaction has not started on the server: reads run as they are (each in its
+        own snapshot, as READ COMMITTED gives every statement anyway; plain SELECTs take no lock), and the
+        first write (an INSERT, UPDATE, DELETE, a ``SELECT … FOR UPDATE``, a SAVEPOINT …) goes with
+        ``BEGIN`` in front of it, in the same round trip. A block that only reads never starts one. Yields
+        the BEGIN to send first (or ``""``)."""
+        pg = self.connection.connection
+        idle = (
+            pg is not None
+            and not pg.autocommit
+            and pg.isolation_level is None  # a configured level is set by psycopg's own BEGIN
+            and pg.info.transaction_status == pq.TransactionStatus.IDLE
+            and hasattr(pg, "_autocommit")
+        )
+        if not idle:
+            yield ""
+            return
+        pg._autocommit = True  # psycopg sends no BEGIN of its own for this statement
+        try:
+            yield "BEGIN" if writes else ""
+        finally:
+            pg._autocommit = False
+
+
+def _is_plain_read(sql: str) -> bool:
+    """A SELECT that takes no row lock (it may run before the transaction's BEGIN)."""
+    head = sql.lstrip()[:6].upper()
+    if head != "SELECT":
+        return False
+    upper = sql.upper()
+    return (
+        " FOR UPDATE" not in upper
+        and " FOR SHARE" not in upper
+        and " FOR NO KEY" not in upper
+        and " FOR KEY SHARE" not in upper
+    )
 
 
 def read_with_next(sql: str, params: Sequence[object], *, using: str = DEFAULT_DB_ALIAS) -> PendingRead:

@@ -187,3 +187,46 @@ def test_a_read_with_next_rides_with_the_next_statement() -> None:
         assert [q.count(";\n") + 1 for q in sent] == [4, 1]
     else:
         assert len(sent) == 5
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_postgresql_the_transaction_begins_with_its_first_write() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: the BEGIN sent with the first write")
+    from psycopg import pq
+
+    connection.ensure_connection()
+
+    def status() -> pq.TransactionStatus:
+        return connection.connection.info.transaction_status
+
+    person = make_person(name="丁")
+    # when: a block that reads, then writes
+    with transaction.atomic(), deferred_inserts():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM accounts_applicantprofile WHERE id = %s", [person.pk])
+            assert cursor.fetchone() == ("丁",)
+        after_read = status()
+        insert_rows([_message("t")])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM core_outboxmessage")
+            assert cursor.fetchone() == (1,)
+        after_write = status()
+    # then: no transaction on the server until the first write; committed at the end
+    assert after_read == pq.TransactionStatus.IDLE
+    assert after_write == pq.TransactionStatus.INTRANS
+    assert status() == pq.TransactionStatus.IDLE
+    assert OutboxMessage.objects.count() == 1
+    # and a block that fails after its write leaves nothing
+    with pytest.raises(RuntimeError), transaction.atomic(), deferred_inserts():
+        insert_rows([_message("t")])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM core_outboxmessage")
+            assert cursor.fetchone() == (2,)
+        raise RuntimeError("rolled back")
+    assert OutboxMessage.objects.count() == 1
+    # and a block that only reads never starts a transaction
+    with transaction.atomic(), deferred_inserts():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM core_outboxmessage")
+        assert status() == pq.TransactionStatus.IDLE
