@@ -284,6 +284,7 @@ class _InsertBatch:
         # (sql, params, read): INSERTs (read None) and SELECTs (their PendingRead) in the order queued
         self.items: list[tuple[str, list[object], PendingRead | None]] = []
         self.sending = False
+        self.commit_next = False  # send COMMIT after the next statement (commit_with_next)
 
     def queue(self, objs: Sequence[Model]) -> None:
         model = type(objs[0])
@@ -335,15 +336,17 @@ class _InsertBatch:
         if not self.items:
             queued, values, reads = [], [], []
         else:
-            if params is None:
-                sql = sql.replace("%", "%%")  # it is sent with the queue's parameters now
             queued, values, reads = self._take()
+        commit, self.commit_next = self.commit_next, False
+        if (queued or commit) and params is None:
+            sql = sql.replace("%", "%%")  # it is sent with the queue's parameters now
         writes = any(read is None for read in reads) or not _is_plain_read(sql)
         with self._lazy_begin(writes) as begin:
             if begin:
                 queued, reads = [begin, *queued], [None, *reads]
-            if queued:
-                result = execute(";\n".join([*queued, sql]), [*values, *(params or ())], many, context)
+            if queued or commit:
+                text = ";\n".join([*queued, sql, *(["COMMIT"] if commit else [])])
+                result = execute(text, [*values, *(params or ())], many, context)
             else:
                 result = execute(sql, params, many, context)
         self._collect(context["cursor"].cursor, reads)
@@ -402,6 +405,28 @@ def _is_plain_read(sql: str) -> bool:
         and " FOR NO KEY" not in upper
         and " FOR KEY SHARE" not in upper
     )
+
+
+def commit_with_next(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Send ``COMMIT`` in the same round trip as the next statement, which must be the block's last (the
+    transaction ends with it; Django's own COMMIT at the end of the ``atomic`` block then finds nothing to
+    commit). Only on PostgreSQL, in a :func:`deferred_inserts` block directly inside the outermost
+    ``atomic`` (no savepoints). If a statement of the round trip fails, PostgreSQL runs none after it, so the
+    COMMIT does not happen and the transaction is rolled back as usual. ``True`` if it will be sent: then the
+    next statement must fail on a conflict, not skip it (no ``ON CONFLICT DO NOTHING`` whose answer would be
+    read after the COMMIT)."""
+    connection = connections[using]
+    batch = _batch.get()
+    if (
+        batch is None
+        or batch.connection is not connection
+        or len(connection.atomic_blocks) != 1
+        or connection.savepoint_ids
+        or connection.needs_rollback
+    ):
+        return False
+    batch.commit_next = True
+    return True
 
 
 def read_with_next(sql: str, params: Sequence[object], *, using: str = DEFAULT_DB_ALIAS) -> PendingRead:

@@ -52,7 +52,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .api import Conflict
-from .db import PendingRead, deferred_inserts, first_row, first_row_query, read_with_next
+from .db import PendingRead, commit_with_next, deferred_inserts, first_row, first_row_query, read_with_next
 from .models import IdempotencyRecord
 from .ticks import register_tick
 
@@ -114,9 +114,18 @@ _RECORD_COLUMNS = (
 )
 
 
-def _store(request: Request, key: str, fingerprint: str, status_code: int, content: bytes | None) -> bool:
+def _store(
+    request: Request,
+    key: str,
+    fingerprint: str,
+    status_code: int,
+    content: bytes | None,
+    *,
+    conflict_fails: bool = False,
+) -> bool:
     """Store the response with (user, key), unless the key is taken: one ``INSERT … ON CONFLICT DO NOTHING``
-    (on PostgreSQL it waits for a concurrent holder of the key to commit or roll back). ``True`` if stored."""
+    (on PostgreSQL it waits for a concurrent holder of the key to commit or roll back). ``True`` if stored.
+    ``conflict_fails``: a taken key raises ``IntegrityError`` instead (the INSERT is sent with the COMMIT)."""
     table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
     # The rendered JSON as text: PostgreSQL reads it into jsonb itself (a cast; no adapter per request),
     # SQLite keeps JSON as text.
@@ -126,7 +135,8 @@ def _store(request: Request, key: str, fingerprint: str, status_code: int, conte
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(_RECORD_COLUMNS)}) VALUES ({', '.join(placeholders)}) "
-            "ON CONFLICT (user_id, key) DO NOTHING RETURNING id",
+            + ("" if conflict_fails else "ON CONFLICT (user_id, key) DO NOTHING ")
+            + "RETURNING id",
             [
                 key,
                 request.user.pk,
@@ -200,7 +210,12 @@ def idempotent(handler: Handler) -> Handler:
                     raise _KeyTaken()  # a retry: answered from the stored response
                 if 200 <= response.status_code < 300:
                     content, response = _rendered(response)
-                    if not _store(request, key, fingerprint, response.status_code, content):
+                    # PostgreSQL: the record, the handler's queued rows and the COMMIT in one round trip.
+                    last = commit_with_next()
+                    stored = _store(
+                        request, key, fingerprint, response.status_code, content, conflict_fails=last
+                    )
+                    if not stored:
                         raise _KeyTaken()
         except Exception as exc:
             # Rolled back. A concurrent request with the key may have succeeded meanwhile (this one failed on

@@ -6,13 +6,20 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from haoban.accounts.models import ApplicantProfile
 from haoban.accounts.tests.helpers import make_person, make_user, resident_id
-from haoban.core.db import deferred_inserts, fetch_together, first_row, insert_rows, read_with_next
+from haoban.core.db import (
+    commit_with_next,
+    deferred_inserts,
+    fetch_together,
+    first_row,
+    insert_rows,
+    read_with_next,
+)
 from haoban.core.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +237,38 @@ def test_on_postgresql_the_transaction_begins_with_its_first_write() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM core_outboxmessage")
         assert status() == pq.TransactionStatus.IDLE
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_postgresql_a_commit_can_go_with_the_last_statement() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: the COMMIT sent with the last statement")
+    from psycopg import pq
+
+    # given: a block whose last statement carries the COMMIT
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries, deferred_inserts():
+        insert_rows([_message("first")])
+        assert commit_with_next()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM core_outboxmessage")
+            (seen,) = cursor.fetchone()
+        ended = connection.connection.info.transaction_status
+    # then: one round trip (BEGIN, the INSERT, the read, COMMIT); the read saw the row; the transaction had
+    # ended before Django's own COMMIT, which sent nothing
+    sent = [q["sql"] for q in queries.captured_queries if "nextval" not in q["sql"]]
+    assert len(sent) == 1 and sent[0].startswith("BEGIN;") and sent[0].endswith("COMMIT")
+    assert seen == 1 and ended == pq.TransactionStatus.IDLE
+    assert list(OutboxMessage.objects.values_list("topic", flat=True)) == ["first"]
+    # and when a statement of that round trip fails, nothing is committed
+    taken = OutboxMessage.objects.get().uuid
+    with pytest.raises(IntegrityError), transaction.atomic(), deferred_inserts():
+        insert_rows([_message("second")])
+        assert commit_with_next()
+        duplicate = OutboxMessage(topic="third", uuid=taken, available_at=timezone.now())
+        insert_rows([duplicate])  # queued: sent, with the COMMIT, by the next statement
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    assert list(OutboxMessage.objects.values_list("topic", flat=True)) == ["first"]
+    # and it is refused inside a savepoint (not the outermost block)
+    with transaction.atomic(), transaction.atomic(), deferred_inserts():
+        assert not commit_with_next()
