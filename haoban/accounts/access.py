@@ -13,16 +13,18 @@ These functions only read; they never write.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from haoban.core.db import fetch_together, first_row_query, model_from_row
+from haoban.core.db import fetch_together, model_from_row
 from haoban.organization.models import Department, Region, ServiceCenter
 
 from .models import AgentAuthorization, ApplicantProfile, StaffAssignment, StaffRole
@@ -157,10 +159,10 @@ def _tables() -> dict[str, str]:
 # in force on the day (started on or before it, not ended before it, not revoked on or before it) — and the
 # roles of their active staff assignments.
 _PRINCIPALS_AND_ROLES_SQL = (
-    "SELECT 'p', id FROM {profile} WHERE user_id = %s "
-    "UNION ALL SELECT 'p', principal_id FROM {authorization} WHERE agent_id = %s AND valid_from <= %s "
+    "SELECT 'p', id FROM {profile} WHERE user_id = {user} "
+    "UNION ALL SELECT 'p', principal_id FROM {authorization} WHERE agent_id = {user} AND valid_from <= %s "
     "AND (valid_to IS NULL OR valid_to >= %s) AND (revoked_at IS NULL OR revoked_at >= %s) "
-    "UNION ALL SELECT role, id FROM {assignment} WHERE user_id = %s AND active"
+    "UNION ALL SELECT role, id FROM {assignment} WHERE user_id = {user} AND active"
 )
 
 
@@ -172,29 +174,59 @@ class PrincipalsAndRoles:
     own_profile: ApplicantProfile | None = None
 
 
+def principal_statements(user: tuple[str, Sequence[object]], day: dt.date) -> list[tuple[str, list[object]]]:
+    """The two queries of :func:`principals_and_roles` for the user ``user`` names: an SQL expression and its
+    parameters, ``("%s", [pk])`` — or a subquery (the session engine asks them with the session, whose row
+    names the user: ``haoban.accounts.sessions``)."""
+    ref, ref_params = user
+    tables = _tables()
+    principals = _PRINCIPALS_AND_ROLES_SQL.format(**tables, user=ref)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in ApplicantProfile._meta.concrete_fields)
+    own = f"SELECT {columns} FROM {tables['profile']} WHERE user_id = {ref} ORDER BY id LIMIT 1"
+    return [
+        (principals, [*ref_params, *ref_params, day, day, _start_of_next_day(day), *ref_params]),
+        (own, list(ref_params)),
+    ]
+
+
+def principals_from_rows(rows: list[tuple[Any, ...]], own: list[tuple[Any, ...]]) -> PrincipalsAndRoles:
+    """The answer of :func:`principal_statements`' two queries."""
+    return PrincipalsAndRoles(
+        principals=frozenset(row_id for kind, row_id in rows if kind == "p"),
+        staff_roles=frozenset(kind for kind, _ in rows if kind != "p"),
+        own_profile=model_from_row(ApplicantProfile, own[0]) if own else None,  # type: ignore[arg-type]
+    )
+
+
+# What this thread's last session load read with the session for its user (haoban.accounts.sessions):
+# (user id, day, answer), taken once by principals_and_roles.
+preloaded_principals: contextvars.ContextVar[tuple[int, dt.date, PrincipalsAndRoles] | None] = (
+    contextvars.ContextVar("haoban_preloaded_principals", default=None)
+)
+
+
 def principals_and_roles(
     user: UserLike, on: dt.date | None = None, *, with_profile: bool = False
 ) -> PrincipalsAndRoles:
     """The applicant profiles ``user`` may act for on ``on`` (default today) and the roles of their active
     staff assignments, in one query; with ``with_profile``, also their own profile row, in the same round
-    trip (PostgreSQL)."""
+    trip (PostgreSQL). For the signed-in user of the request, on that day, the session engine has already
+    read them with the session (one round trip for both)."""
     if not _is_active_user(user):
         return PrincipalsAndRoles()
     day = on or timezone.localdate()
     pk = user.pk  # type: ignore[union-attr]
-    statements = [
-        (_PRINCIPALS_AND_ROLES_SQL.format(**_tables()), [pk, pk, day, day, _start_of_next_day(day), pk])
-    ]
-    if with_profile:
-        statements.append(first_row_query(ApplicantProfile, user_id=pk))
+    preloaded = preloaded_principals.get()
+    if preloaded is not None:
+        preloaded_principals.set(None)  # taken once
+        if preloaded[0] == pk and preloaded[1] == day:
+            return preloaded[2]
+    statements = principal_statements(("%s", [pk]), day)
+    if not with_profile:
+        statements = statements[:1]
     results = fetch_together(statements)
-    rows = results[0]
-    own = results[1][0] if with_profile and results[1] else None
-    return PrincipalsAndRoles(
-        principals=frozenset(row_id for kind, row_id in rows if kind == "p"),
-        staff_roles=frozenset(kind for kind, _ in rows if kind != "p"),
-        own_profile=model_from_row(ApplicantProfile, own) if own is not None else None,  # type: ignore[arg-type]
-    )
+    return principals_from_rows(results[0], results[1] if with_profile else [])
 
 
 def applicant_principals(user: UserLike, on: dt.date | None = None) -> set[int]:

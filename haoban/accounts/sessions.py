@@ -4,7 +4,10 @@
 Every signed-in request reads its session and then its user. Here both come from one query (hot path,
 docs/performance.md): the session row joined with its user's row. The user read that way is handed to the
 authentication backend (``haoban.accounts.backends.load_user``) for the same request; it is used only by
-the ``get_user`` call that follows the load in the same request and thread, and only for the same id.
+the ``get_user`` call that follows the load in the same request and thread, and only for the same id. The
+user's principals, staff roles and own applicant profile (``accounts.access.principals_and_roles``) are read
+in the same round trip, for the same request. Both are forgotten when the request starts and ends
+(``AccountsConfig.ready``), so a later request never takes them.
 Otherwise the rules are Django's: a session is found only by its key and before its ``expire_date``; a key
 that is not found is dropped, so the response starts a new session; Django checks the session's
 authentication hash against the user as usual.
@@ -20,8 +23,9 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
-from haoban.core.db import model_from_row
+from haoban.core.db import fetch_together, model_from_row
 
+from .access import preloaded_principals, principal_statements, principals_from_rows
 from .models import Session, User
 
 # The user read with this thread's last session load, until the backend takes it.
@@ -63,14 +67,28 @@ class SessionStore(db.SessionStore):
         key = self.session_key
         if key is None:
             return {}
+        preloaded_principals.set(None)
         connection = connections[router.db_for_read(Session)]
+        quote = connection.ops.quote_name
         expires = Session._meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
-        with connection.cursor() as cursor:
-            cursor.execute(_load_sql(connection.vendor, connection.ops.quote_name), [key, expires])
-            row = cursor.fetchone()
-        if row is None:
+        # The signed-in user's principals, staff roles and own profile (what almost every page and API call
+        # asks next) in the same round trip, the user named by the session row.
+        user = (
+            f"(SELECT {quote('user_id')} FROM {quote(Session._meta.db_table)} "
+            f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s)",
+            [key, expires],
+        )
+        day = timezone.localdate()
+        session_rows, principal_rows, own_rows = fetch_together(
+            [(_load_sql(connection.vendor, quote), [key, expires]), *principal_statements(user, day)],
+            using=connection.alias,
+        )
+        if not session_rows:
             self._session_key = None
             return {}
+        row = session_rows[0]
         if row[1] is not None:
-            preloaded_user.set(model_from_row(User, row[1:], using=connection.alias))  # type: ignore[arg-type]
+            loaded = model_from_row(User, row[1:], using=connection.alias)
+            preloaded_user.set(loaded)  # type: ignore[arg-type]
+            preloaded_principals.set((loaded.pk, day, principals_from_rows(principal_rows, own_rows)))
         return dict(self.decode(row[0]))

@@ -232,6 +232,8 @@ def _json_value(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, Jsonb):  # a JSON column: its value as the field's encoder writes it
+        if value.dumps is None or value.dumps is json.dumps:  # no encoder of its own: the value as it is
+            return value.obj
         return json.loads(value.dumps(value.obj))
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()

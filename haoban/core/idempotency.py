@@ -8,11 +8,15 @@ A client that may retry a POST (timeout, lost connection) sends a key of its cho
 - Same user, same key, same request (method, path and body): the stored response is returned again, with
   the header ``Idempotent-Replayed: true``; nothing is done twice.
 - Same key, different request: 409 ``idempotency_key_reused``.
-- How: the key is looked up first (a replay answers from there). Otherwise the handler runs, and its
-  successful response is stored with the key *in the same transaction*, by one ``INSERT … ON CONFLICT DO
-  NOTHING`` sent together with the rows the handler wrote (``core.db.deferred_inserts``: one round trip on
-  PostgreSQL). Storing the record once, complete, instead of claiming the key first and updating it with the
-  response afterwards, saves the database a second write of every record (docs/performance.md).
+- How: the handler's successful response is stored with the key *in the same transaction* as its work, by
+  one ``INSERT`` sent together with the rows the handler wrote (``core.db.deferred_inserts``; on PostgreSQL
+  with the COMMIT too: one round trip). The record is written once, complete, instead of claiming the key
+  first and updating it with the response afterwards (a second write of every record; docs/performance.md).
+  Whether the key is taken is checked before the work for uploads (no file is stored for a retry); for JSON
+  requests, whose work is all in the transaction, the check may come after it: on PostgreSQL outside any
+  enclosing transaction by the record's INSERT itself (the unique (user, key) fails it), elsewhere by a lookup
+  sent with the handler's first statement. A retry's work is then rolled back, never committed, and the stored
+  response replayed. (A case number taken by a retry stays unused: numbers are unique, not gap-free.)
 - Two identical requests at the same time: if the other one committed first, this one's record cannot be
   inserted (the unique (user, key) constraint, on PostgreSQL after waiting for the other to commit) — or its
   own work fails on the other's (a unique value taken, a status already changed). Either way its
@@ -171,6 +175,14 @@ def _stored(lookup: dict[str, Any]) -> IdempotencyRecord | None:
     return first_row(IdempotencyRecord, user_id=lookup["user"].pk, key=lookup["key"])  # type: ignore[return-value]
 
 
+class _Failed(Exception):
+    """The handler answered with an error: its transaction is rolled back, the answer sent as it is."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
 class _KeyTaken(Exception):
     """The key was stored by a concurrent request while this one worked: roll back, replay that one."""
 
@@ -192,10 +204,13 @@ def idempotent(handler: Handler) -> Handler:
             )
         fingerprint = request_fingerprint(request)
         lookup = {"user": request.user, "key": key}
-        # A JSON request writes nothing outside its transaction (no uploaded files), so the key can be
-        # looked up together with the handler's first statement and checked afterwards (a retry's work is
-        # then rolled back, never committed); an upload is checked first, before any file is stored.
+        # A JSON request writes nothing outside its transaction (no uploaded files), so its work may be done
+        # before the key is checked: a retry's work is rolled back, never committed. On PostgreSQL, in an
+        # outermost transaction, the check is the record's own INSERT at the end (the unique (user, key)
+        # fails it); elsewhere the key is looked up together with the handler's first statement. An upload
+        # is checked first, before any file is stored.
         together = (request.content_type or "").split(";")[0].strip() == "application/json"
+        at_the_end = together and connection.vendor == "postgresql" and not connection.in_atomic_block
         if not together:
             existing = _stored(lookup)
             if existing is not None:
@@ -204,32 +219,29 @@ def idempotent(handler: Handler) -> Handler:
             # The rows the handler inserts with insert_rows go to the database with the stored response, in
             # one round trip (core.db.deferred_inserts; PostgreSQL).
             with transaction.atomic(), deferred_inserts():
-                taken = _stored_later(lookup) if together else None
+                taken = _stored_later(lookup) if together and not at_the_end else None
                 response = handler(view, request, *args, **kwargs)
                 if taken is not None and taken.result():
                     raise _KeyTaken()  # a retry: answered from the stored response
-                if 200 <= response.status_code < 300:
-                    content, response = _rendered(response)
-                    # PostgreSQL: the record, the handler's queued rows and the COMMIT in one round trip.
-                    last = commit_with_next()
-                    stored = _store(
-                        request, key, fingerprint, response.status_code, content, conflict_fails=last
-                    )
-                    if not stored:
-                        raise _KeyTaken()
+                if not 200 <= response.status_code < 300:
+                    raise _Failed(response)  # roll back what it wrote (module docstring)
+                content, response = _rendered(response)
+                # PostgreSQL: the record, the handler's queued rows and the COMMIT in one round trip.
+                last = commit_with_next()
+                stored = _store(request, key, fingerprint, response.status_code, content, conflict_fails=last)
+                if not stored:
+                    raise _KeyTaken()
         except Exception as exc:
-            # Rolled back. A concurrent request with the key may have succeeded meanwhile (this one failed on
-            # its work or on the key): answer as it did.
+            # Rolled back. The key may be taken — by an earlier request (a retry) or by a concurrent one that
+            # succeeded meanwhile (this one failed on its work or on the key): answer as it did.
             existing = _stored(lookup)
             if existing is not None:
                 return _replay(existing, fingerprint)
             if isinstance(exc, _KeyTaken):  # its holder rolled back between the two statements
                 raise IdempotencyKeyInProgress() from None
+            if isinstance(exc, _Failed):
+                return exc.response
             raise
-        if not 200 <= response.status_code < 300:
-            existing = _stored(lookup)
-            if existing is not None:
-                return _replay(existing, fingerprint)
         return response
 
     return wrapper  # type: ignore[return-value]

@@ -13,10 +13,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from haoban.accounts.access import principals_and_roles
+from haoban.accounts.access import preloaded_principals, principals_and_roles
 from haoban.accounts.backends import AccountBackend
 from haoban.accounts.models import Session
 from haoban.accounts.services import staff_assign, staff_unassign
+from haoban.accounts.sessions import preloaded_user
 
 from .helpers import make_department, make_person, make_region, make_user
 
@@ -131,3 +132,39 @@ def test_deleting_an_account_ends_its_sessions() -> None:
     profile.user.delete()
     assert not Session.objects.filter(session_key=key).exists()
     assert client.get("/api/v1/cases/").status_code == 401
+
+
+def test_the_principals_come_with_the_session_and_only_for_its_user() -> None:
+    # given: a signed-in agent (own profile) and another user
+    profile = make_person("with-principals", name="林晓梅")
+    other = make_person("someone-else", name="陈志强")
+    client = Client()
+    client.force_login(profile.user)
+    # when: a request that needs the caller's principals
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/cases/")
+    # then: asked with the session (on PostgreSQL in the same round trip), not again
+    assert response.status_code == 200
+    first = queries.captured_queries[0]["sql"]
+    principal_queries = [
+        q["sql"] for q in queries.captured_queries if "accounts_agentauthorization" in q["sql"]
+    ]
+    assert len(principal_queries) == 1
+    if connection.vendor == "postgresql":
+        assert "accounts_session" in first and "accounts_agentauthorization" in first
+    # and what was read for one user is never the answer for another
+    store = SessionStore(session_key=client.session.session_key)
+    store.load()
+    assert principals_and_roles(other.user).principals == frozenset({other.pk})
+    assert principals_and_roles(profile.user).principals == frozenset({profile.pk})
+
+
+def test_what_a_request_read_ahead_is_forgotten_when_it_ends() -> None:
+    # given: a request whose session was loaded (user and principals read ahead), neither taken
+    profile = make_person("read-ahead", name="林晓梅")
+    client = Client()
+    client.force_login(profile.user)
+    assert client.get("/accounts/login/").status_code in (200, 302)
+    # then: nothing is left for a later request of the thread (an authorization revoked meanwhile counts)
+    assert preloaded_user.get() is None
+    assert preloaded_principals.get() is None

@@ -223,3 +223,28 @@ def test_records_are_purged_after_24_hours(client: APIClient) -> None:
     assert purge_idempotency_records(now=now) == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
     assert run_ticks(now)["core.idempotency_purge"] == "清理过期幂等记录 0 条"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_outside_a_test_transaction_the_key_is_checked_by_its_insert() -> None:
+    # As in production (no enclosing transaction): on PostgreSQL the key is not looked up first; the record's
+    # INSERT, sent with the COMMIT, fails on a taken key, the retry's work is rolled back and replayed.
+    user = User.objects.create_user("clerk")
+    api = APIClient()
+    api.force_authenticate(user)
+    before = _groups()
+    first = api.post("/groups/", {"name": "甲"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    retry = api.post("/groups/", {"name": "甲"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    reused = api.post("/groups/", {"name": "乙"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    failed = api.post("/groups/", {"name": ""}, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+
+    assert (first.status_code, retry.status_code, reused.status_code, failed.status_code) == (
+        201,
+        201,
+        409,
+        400,
+    )
+    assert retry.json() == first.json() and retry.headers["Idempotent-Replayed"] == "true"
+    assert reused.json()["code"] == "idempotency_key_reused"
+    assert len(_groups()) == len(before) + 1  # the retry's and the reuse's groups were rolled back
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["k-1"]
