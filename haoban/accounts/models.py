@@ -20,9 +20,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from haoban.core.fields import BlindIndexField, EncryptedTextField
+from haoban.core.fields import BlindIndexField, EncryptedTextField, Sealed
 from haoban.core.models import BaseModel
 from haoban.domain.codes import CodeError, validate_resident_id, validate_uscc
+
+# Stored resident-ID token → its masked form (ApplicantProfile.masked_resident_id); bounded.
+_masked_by_token: dict[str, str] = {}
+_MASKED_MAX = 10_000
 
 
 def mask_id(value: str) -> str:
@@ -206,7 +210,19 @@ class ApplicantProfile(BaseModel):
 
     @property
     def masked_resident_id(self) -> str:
-        return mask_id(self.resident_id)
+        # Lists and answers show the masked number of the same applicants again and again: the masked form
+        # (not personal data: what every page shows) is kept per stored token, so it is decrypted once per
+        # process, not on every render. A changed number is a new token.
+        stored = self.__dict__.get("resident_id")
+        if not isinstance(stored, Sealed) or stored.plaintext is not None:
+            return mask_id(self.resident_id)
+        masked = _masked_by_token.get(stored.token)
+        if masked is None:
+            masked = mask_id(self.resident_id)
+            if len(_masked_by_token) >= _MASKED_MAX:
+                _masked_by_token.clear()
+            _masked_by_token[stored.token] = masked
+        return masked
 
     @property
     def masked_phone(self) -> str:

@@ -19,7 +19,7 @@ from haoban.accounts.models import Session
 from haoban.accounts.services import staff_assign, staff_unassign
 from haoban.accounts.sessions import preloaded_user
 
-from .helpers import make_department, make_person, make_region, make_user
+from .helpers import make_department, make_person, make_region, make_user, resident_id
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +168,23 @@ def test_what_a_request_read_ahead_is_forgotten_when_it_ends() -> None:
     # then: nothing is left for a later request of the thread (an authorization revoked meanwhile counts)
     assert preloaded_user.get() is None
     assert preloaded_principals.get() is None
+
+
+def test_the_masked_number_is_decrypted_once_per_stored_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    from haoban.accounts.models import ApplicantProfile
+    from haoban.core import fields
+
+    profile = make_person("masked", name="林晓梅", resident_id="350302199003071234")
+    calls: list[str] = []
+    real = fields.decrypt_field
+    monkeypatch.setattr(fields, "decrypt_field", lambda token, **kw: calls.append(token) or real(token, **kw))
+    first = ApplicantProfile.objects.get(pk=profile.pk)
+    second = ApplicantProfile.objects.get(pk=profile.pk)
+    assert first.masked_resident_id == second.masked_resident_id == "3503**********1234"
+    assert len(calls) == 1  # the second load of the same row: no decryption
+    profile.resident_id = resident_id("35030219900307125")  # a new number is a new token
+    profile.save()
+    assert (
+        ApplicantProfile.objects.get(pk=profile.pk).masked_resident_id
+        == "3503**********125" + profile.resident_id[-1]
+    )

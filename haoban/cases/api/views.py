@@ -289,16 +289,13 @@ _DETAIL_RELATIONS = ("events", "notices", "materials", "payment_orders")
 
 def _as_written(case: Case) -> Case:
     """A case created in this request, with the related rows the detail shows as if prefetched: those the
-    service wrote (``case.written_rows``) and, for the other relations, none — it is new. Each is a real
-    related queryset (filtered on the case), so a further ``filter()`` on it still asks only for this case."""
+    service wrote (``case.written_rows``) and, for the other relations, none — it is new. They are plain
+    lists (what the serializer iterates), so building the answer reads nothing; anything that would query
+    through them (``filter``, ``count``) fails loudly instead of asking the database."""
     written: dict[str, list[Any]] = getattr(case, "written_rows", {})
-    cache: dict[str, Any] = {}
-    for name in _DETAIL_RELATIONS:
-        queryset = getattr(case, name).get_queryset()
-        queryset._result_cache = list(written.get(name, []))
-        queryset._prefetch_done = True
-        cache[name] = queryset
-    case._prefetched_objects_cache = cache  # type: ignore[attr-defined]
+    case._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        name: list(written.get(name, [])) for name in _DETAIL_RELATIONS
+    }
     return case
 
 

@@ -185,10 +185,17 @@ def case_number(*, region_code: str, day: dt.date) -> str:
     """The next number for ``region_code`` on ``day``: one statement, in its own committed transaction on
     PostgreSQL (see the module docstring), else in the caller's transaction."""
     code = region_code[:6]
-    conn = _numbering_connection() if own_transaction_numbers() else connection
-    with conn.cursor() as cursor:
-        cursor.execute(_NEXT_NUMBER_SQL, [code, day])
-        (last,) = cursor.fetchone()
+    if own_transaction_numbers():
+        conn = _numbering_connection()
+        conn.ensure_connection()
+        # psycopg directly (the hot path): one statement, prepared by psycopg after a few executions.
+        row = conn.connection.execute(_NEXT_NUMBER_SQL, [code, day]).fetchone()
+        assert row is not None
+        (last,) = row
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_NEXT_NUMBER_SQL, [code, day])
+            (last,) = cursor.fetchone()
     return f"{code}{day:%Y%m%d}{last:06d}"
 
 
