@@ -1,21 +1,21 @@
 """Case submission throughput over HTTP, side by side with ``pgbench`` writing the same rows (one run).
 
-    .venv/bin/python bench/submit.py                     # full run: 5 s warm-up + 30 s each, 16 clients
-    .venv/bin/python bench/submit.py --duration 5 --warmup 2   # smoke run
+    .venv/bin/python bench/submit.py                     # full run: 5 s warm-up, then 5 rounds of 6 s each side
+    .venv/bin/python bench/submit.py --duration 15 --warmup 3   # smoke run
 
 1. A fresh PostgreSQL database (``haoban_bench``, dropped first), migrated, with the demo data.
-2. gunicorn (gthread, DEBUG off) on a free port; one session login per benchmark (as a browser does), then
-   ``wrk`` with 16 connections POSTs ``/api/v1/cases/`` as 张三 (失业保险金申领, both required materials 免提交 by
-   reference), each request with its own ``Idempotency-Key``: authentication, CSRF, idempotency, clock,
-   event, materials and outbox all on. Requests/s and p50/p95/p99 latency of the measured period; every
-   non-201 is an error. The cases created during the measured period are counted in the database and
-   compared with the 201s.
-3. ``pgbench`` with 16 clients for the same time, each script run writing the same rows in the same
-   transactions as one submission: the region's daily number counter (one statement, its own transaction),
-   then idempotency record with its response, case, event #1, the materials (one multi-row INSERT), one
-   outbox message — copied from a case the API created. Once more with the counter inside the transaction
-   (its row lock held until COMMIT), for comparison.
-4. The rates, the ratio HTTP / pgbench and the latencies, printed and (``--markdown FILE``) appended.
+2. gunicorn (gthread 2 × 4, DEBUG off) on a free port; one session login per benchmark (as a browser does),
+   then ``wrk`` with 16 connections POSTs ``/api/v1/cases/`` as 张三 (失业保险金申领, both required materials
+   免提交 by reference), each request with its own ``Idempotency-Key``: authentication, CSRF, idempotency,
+   clock, event, materials and outbox all on. Every non-201 is an error. The cases created are counted in the
+   database and compared with the 201s.
+3. ``pgbench`` with 16 clients, each script run writing the same rows in the same transactions as one
+   submission: the region's daily number counter (one statement, its own transaction), then idempotency
+   record with its response, case, event #1, the materials (one multi-row INSERT), one outbox message —
+   copied from a case the API created.
+4. pgbench and HTTP alternate in rounds (the machine's speed drifts); the ratio is the median of the rounds'
+   HTTP / pgbench ratios. Once more pgbench with the counter inside the transaction, for comparison.
+5. The rates, the ratio and the latencies, printed and (``--markdown FILE``) appended.
 
 Needs ``psql``, ``createdb``, ``dropdb``, ``pgbench`` and ``wrk`` (Debian: ``apt-get install -y wrk``) and a
 PostgreSQL on ``BENCH_PGHOST`` (127.0.0.1) as ``BENCH_PGUSER`` (postgres) without password.
@@ -567,8 +567,8 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=5, help="warm-up seconds before each side (5)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients on both sides (16)")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", 8)))
-    parser.add_argument("--rounds", type=int, default=3, help="alternating pgbench/HTTP rounds (3)")
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", 4)))
+    parser.add_argument("--rounds", type=int, default=5, help="alternating pgbench/HTTP rounds (5)")
     parser.add_argument("--no-setup", action="store_true", help="reuse the bench database as it is")
     parser.add_argument("--markdown", type=Path, help="append the result block to this file")
     parser.add_argument("--note", default="", help="a line to add to the result block")
