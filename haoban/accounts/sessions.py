@@ -79,10 +79,12 @@ class SessionStore(db.SessionStore):
             [key, expires],
         )
         day = timezone.localdate()
-        session_rows, principal_rows, own_rows = fetch_together(
-            [(_load_sql(connection.vendor, quote), [key, expires]), *principal_statements(user, day)],
-            using=connection.alias,
-        )
+        statements = [(_load_sql(connection.vendor, quote), [key, expires])]
+        if (
+            connection.vendor == "postgresql"
+        ):  # elsewhere they would be queries of their own: asked when needed
+            statements += principal_statements(user, day)
+        session_rows, *principals = fetch_together(statements, using=connection.alias)
         if not session_rows:
             self._session_key = None
             return {}
@@ -90,5 +92,6 @@ class SessionStore(db.SessionStore):
         if row[1] is not None:
             loaded = model_from_row(User, row[1:], using=connection.alias)
             preloaded_user.set(loaded)  # type: ignore[arg-type]
-            preloaded_principals.set((loaded.pk, day, principals_from_rows(principal_rows, own_rows)))
+            if principals:
+                preloaded_principals.set((loaded.pk, day, principals_from_rows(*principals)))
         return dict(self.decode(row[0]))

@@ -175,6 +175,7 @@ def fetch_together(
     values: list[object] = []
     reads: list[PendingRead | None] = []
     if batch is not None:
+        batch.commit_next = False  # not with reads: Django commits as usual
         queued, values, reads = batch._take()
     for _, params in statements:
         values.extend(params)
@@ -333,6 +334,7 @@ class _InsertBatch:
         if self.sending:
             return execute(sql, params, many, context)
         if many or isinstance(params, dict):  # cannot share a round trip: send the queue first
+            self.commit_next = False  # and let Django commit as usual
             self.send()
             return execute(sql, params, many, context)
         if not self.items:
