@@ -12,11 +12,12 @@ A client that may retry a POST (timeout, lost connection) sends a key of its cho
   one ``INSERT`` sent together with the rows the handler wrote (``core.db.deferred_inserts``; on PostgreSQL
   with the COMMIT too: one round trip). The record is written once, complete, instead of claiming the key
   first and updating it with the response afterwards (a second write of every record; docs/performance.md).
-  Whether the key is taken is checked before the work for uploads (no file is stored for a retry); for JSON
-  requests, whose work is all in the transaction, the check may come after it: on PostgreSQL outside any
-  enclosing transaction by the record's INSERT itself (the unique (user, key) fails it), elsewhere by a lookup
-  sent with the handler's first statement. A retry's work is then rolled back, never committed, and the stored
-  response replayed. (A case number taken by a retry stays unused: numbers are unique, not gap-free.)
+  Whether the key is taken is looked up before the work, by default. A handler whose work is all in the
+  transaction for a JSON body (no file stored) may say so, ``@idempotent(check_after_work=True)`` (the case
+  submission): then the check comes with the work — on PostgreSQL outside any enclosing transaction by the
+  record's INSERT itself (the unique (user, key) fails it), elsewhere by a lookup sent with the handler's first
+  statement — and a retry's work is rolled back, never committed, and the stored response replayed. (A case
+  number taken by a retry stays unused: numbers are unique, not gap-free.)
 - Two identical requests at the same time: if the other one committed first, this one's record cannot be
   inserted (the unique (user, key) constraint, on PostgreSQL after waiting for the other to commit) — or its
   own work fails on the other's (a unique value taken, a status already changed). Either way its
@@ -43,7 +44,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from django.db import connection, transaction
 from django.http import HttpResponse, QueryDict
@@ -190,9 +191,29 @@ class _KeyTaken(Exception):
 Handler = TypeVar("Handler", bound=Callable[..., Response])
 
 
-def idempotent(handler: Handler) -> Handler:
-    """Honour ``Idempotency-Key`` on a DRF view handler (``post``); see the module docstring."""
+@overload
+def idempotent(handler: Handler) -> Handler: ...
 
+
+@overload
+def idempotent(*, check_after_work: bool) -> Callable[[Handler], Handler]: ...
+
+
+def idempotent(
+    handler: Handler | None = None, *, check_after_work: bool = False
+) -> Handler | Callable[[Handler], Handler]:
+    """Honour ``Idempotency-Key`` on a DRF view handler (``post``); see the module docstring.
+
+    ``@idempotent(check_after_work=True)``: for a handler that writes nothing outside its transaction when the
+    body is JSON (no file: e.g. a case submission, whose JSON materials are references), the key of a JSON
+    request is checked with its work, not before it. Without it (the default), the key is looked up first —
+    a handler that may store a file (a signature image in JSON, say) must not do its work for a retry."""
+    if handler is None:
+        return functools.partial(_idempotent, check_after_work=check_after_work)
+    return _idempotent(handler, check_after_work=check_after_work)
+
+
+def _idempotent(handler: Handler, *, check_after_work: bool) -> Handler:
     @functools.wraps(handler)
     def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = request.headers.get(HEADER)
@@ -204,12 +225,14 @@ def idempotent(handler: Handler) -> Handler:
             )
         fingerprint = request_fingerprint(request)
         lookup = {"user": request.user, "key": key}
-        # A JSON request writes nothing outside its transaction (no uploaded files), so its work may be done
-        # before the key is checked: a retry's work is rolled back, never committed. On PostgreSQL, in an
-        # outermost transaction, the check is the record's own INSERT at the end (the unique (user, key)
-        # fails it); elsewhere the key is looked up together with the handler's first statement. An upload
-        # is checked first, before any file is stored.
-        together = (request.content_type or "").split(";")[0].strip() == "application/json"
+        # Where the handler writes nothing outside its transaction (check_after_work, JSON body: no file), its
+        # work may be done before the key is checked: a retry's work is rolled back, never committed. On
+        # PostgreSQL, in an outermost transaction, the check is the record's own INSERT at the end (the unique
+        # (user, key) fails it); elsewhere the key is looked up together with the handler's first statement.
+        # Otherwise (an upload, a handler that may store a file) the key is looked up first.
+        together = (
+            check_after_work and (request.content_type or "").split(";")[0].strip() == "application/json"
+        )
         at_the_end = together and connection.vendor == "postgresql" and not connection.in_atomic_block
         if not together:
             existing = _stored(lookup)

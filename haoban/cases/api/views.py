@@ -339,7 +339,7 @@ class CaseSubmitApi(APIView):
             409: ERROR_409,
         },
     )
-    @idempotent
+    @idempotent(check_after_work=True)  # JSON materials are references: no file for a retry
     def post(self, request: Request) -> Response:
         body, files = _request_body(request)
         data = parse_input(s.CaseSubmitInputSerializer, body)

@@ -41,7 +41,16 @@ class GroupCreateApi(APIView):
         return Response({"id": group.pk, "name": group.name}, status=status.HTTP_201_CREATED)
 
 
-urlpatterns = [path("groups/", GroupCreateApi.as_view())]
+class GroupCreateCheckedAfterApi(APIView):
+    @idempotent(check_after_work=True)
+    def post(self, request: Request) -> Response:
+        return GroupCreateApi.post.__wrapped__(self, request)  # type: ignore[attr-defined]
+
+
+urlpatterns = [
+    path("groups/", GroupCreateApi.as_view()),
+    path("groups-checked-after/", GroupCreateCheckedAfterApi.as_view()),
+]
 
 pytestmark = [pytest.mark.urls(__name__)]
 
@@ -226,17 +235,19 @@ def test_records_are_purged_after_24_hours(client: APIClient) -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_outside_a_test_transaction_the_key_is_checked_by_its_insert() -> None:
-    # As in production (no enclosing transaction): on PostgreSQL the key is not looked up first; the record's
-    # INSERT, sent with the COMMIT, fails on a taken key, the retry's work is rolled back and replayed.
+@pytest.mark.parametrize("url", ["/groups/", "/groups-checked-after/"])
+def test_outside_a_test_transaction_a_retry_is_replayed_and_its_work_undone(url: str) -> None:
+    # As in production (no enclosing transaction). With check_after_work on PostgreSQL the key is not looked
+    # up first: the record's INSERT, sent with the COMMIT, fails on a taken key, the retry's work is rolled
+    # back and the stored response replayed. By default the key is looked up first. Same answers either way.
     user = User.objects.create_user("clerk")
     api = APIClient()
     api.force_authenticate(user)
     before = _groups()
-    first = api.post("/groups/", {"name": "甲"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
-    retry = api.post("/groups/", {"name": "甲"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
-    reused = api.post("/groups/", {"name": "乙"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
-    failed = api.post("/groups/", {"name": ""}, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+    first = api.post(url, {"name": "甲"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    retry = api.post(url, {"name": "甲"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    reused = api.post(url, {"name": "乙"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    failed = api.post(url, {"name": ""}, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
 
     assert (first.status_code, retry.status_code, reused.status_code, failed.status_code) == (
         201,
