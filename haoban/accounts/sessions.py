@@ -64,10 +64,10 @@ class SessionStore(db.SessionStore):
 
     def load(self) -> dict[str, Any]:
         preloaded_user.set(None)
+        preloaded_principals.set(None)
         key = self.session_key
         if key is None:
             return {}
-        preloaded_principals.set(None)
         connection = connections[router.db_for_read(Session)]
         quote = connection.ops.quote_name
         expires = Session._meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
@@ -80,9 +80,8 @@ class SessionStore(db.SessionStore):
         )
         day = timezone.localdate()
         statements = [(_load_sql(connection.vendor, quote), [key, expires])]
-        if (
-            connection.vendor == "postgresql"
-        ):  # elsewhere they would be queries of their own: asked when needed
+        # Elsewhere (SQLite) they would be queries of their own: there they are asked when needed.
+        if connection.vendor == "postgresql":
             statements += principal_statements(user, day)
         session_rows, *principals = fetch_together(statements, using=connection.alias)
         if not session_rows:
