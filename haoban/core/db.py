@@ -171,24 +171,18 @@ def fetch_together(
     batch = _batch.get()
     if batch is not None and batch.connection is not connection:
         batch = None
-    queued: list[str] = []
-    values: list[object] = []
+    values: list[object] = [value for _, params in statements for value in params]
     reads: list[PendingRead | None] = []
-    if batch is not None:
-        batch.commit_next = False  # not with reads: Django commits as usual
-        queued, values, reads = batch._take()
-    for _, params in statements:
-        values.extend(params)
     with connection.cursor() as cursor:
         if batch is None:
             cursor.execute(";\n".join(sql for sql, _ in statements), values)
         else:
+            batch.commit_next = False  # not with reads: Django commits as usual
             batch.sending = True
             try:
-                with batch._lazy_begin(any(read is None for read in reads)) as begin:
-                    if begin:
-                        queued, reads = [begin, *queued], [None, *reads]
-                    cursor.execute(";\n".join([*queued, *(sql for sql, _ in statements)]), values)
+                with batch._round_trip(writes=False) as (prefix, queued_values, reads):
+                    text = ";\n".join([*prefix, *(sql for sql, _ in statements)])
+                    cursor.execute(text, [*queued_values, *values])
             finally:
                 batch.sending = False
         _InsertBatch._collect(cursor.cursor, reads)
@@ -337,19 +331,13 @@ class _InsertBatch:
             self.commit_next = False  # and let Django commit as usual
             self.send()
             return execute(sql, params, many, context)
-        if not self.items:
-            queued, values, reads = [], [], []
-        else:
-            queued, values, reads = self._take()
         commit, self.commit_next = self.commit_next, False
-        if (queued or commit) and params is None:
-            sql = sql.replace("%", "%%")  # it is sent with the queue's parameters now
-        writes = any(read is None for read in reads) or not _is_plain_read(sql)
-        with self._lazy_begin(writes) as begin:
-            if begin:
-                queued, reads = [begin, *queued], [None, *reads]
-            if queued or commit:
-                text = ";\n".join([*queued, sql, *(["COMMIT"] if commit else [])])
+        suffix = ["COMMIT"] if commit else []
+        with self._round_trip(writes=not _is_plain_read(sql)) as (prefix, values, reads):
+            if prefix or suffix:
+                if params is None:
+                    sql = sql.replace("%", "%%")  # it is sent with the queue's parameters now
+                text = ";\n".join([*prefix, sql, *suffix])
                 result = execute(text, [*values, *(params or ())], many, context)
             else:
                 result = execute(sql, params, many, context)
@@ -359,16 +347,30 @@ class _InsertBatch:
     def send(self) -> None:
         if not self.items:
             return
-        queued, values, reads = self._take()
         self.sending = True
         try:
-            with self.connection.cursor() as cursor, self._lazy_begin(any(r is None for r in reads)) as begin:
-                if begin:
-                    queued, reads = [begin, *queued], [None, *reads]
-                cursor.execute(";\n".join(queued), values)
+            with (
+                self.connection.cursor() as cursor,
+                self._round_trip(writes=False) as (prefix, values, reads),
+            ):
+                cursor.execute(";\n".join(prefix), values)
                 self._collect(cursor.cursor, reads)
         finally:
             self.sending = False
+
+    @contextlib.contextmanager
+    def _round_trip(
+        self, *, writes: bool
+    ) -> Iterator[tuple[list[str], list[object], list[PendingRead | None]]]:
+        """What goes before the caller's statements in one round trip: the queue, with ``BEGIN`` in front
+        when this is the transaction's first write (the queue's INSERTs, or the caller's own, ``writes``).
+        Yields the statements, their parameters and, for each, its read (``None`` for a statement without
+        rows to keep) — for :meth:`_collect` once the round trip is sent."""
+        prefix, values, reads = self._take()
+        with self._lazy_begin(writes or any(read is None for read in reads)) as begin:
+            if begin:
+                prefix, reads = [begin, *prefix], [None, *reads]
+            yield prefix, values, reads
 
     @contextlib.contextmanager
     def _lazy_begin(self, writes: bool) -> Iterator[str]:

@@ -232,6 +232,12 @@ def test_on_postgresql_the_transaction_begins_with_its_first_write() -> None:
             assert cursor.fetchone() == (2,)
         raise RuntimeError("rolled back")
     assert OutboxMessage.objects.count() == 1
+    # and a first write written without parameters (a literal %) is sent with its BEGIN as it is
+    with transaction.atomic(), deferred_inserts():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE core_outboxmessage SET last_error = '100%' WHERE topic = 't'")
+        assert status() == pq.TransactionStatus.INTRANS
+    assert OutboxMessage.objects.get().last_error == "100%"
     # and a block that only reads never starts a transaction
     with transaction.atomic(), deferred_inserts():
         with connection.cursor() as cursor:
