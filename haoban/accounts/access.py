@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from haoban.core.db import fetch_together, model_from_row
+from haoban.core.db import fetch_together, model_from_row, row_columns
 from haoban.organization.models import Department, Region, ServiceCenter
 
 from .models import AgentAuthorization, ApplicantProfile, StaffAssignment, StaffRole
@@ -181,9 +181,7 @@ def principal_statements(user: tuple[str, Sequence[object]], day: dt.date) -> li
     ref, ref_params = user
     tables = _tables()
     principals = _PRINCIPALS_AND_ROLES_SQL.format(**tables, user=ref)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in ApplicantProfile._meta.concrete_fields)
-    own = f"SELECT {columns} FROM {tables['profile']} WHERE user_id = {ref} ORDER BY id LIMIT 1"
+    own = f"SELECT {row_columns(ApplicantProfile, connection)} FROM {tables['profile']} WHERE user_id = {ref} ORDER BY id LIMIT 1"
     return [
         (principals, [*ref_params, *ref_params, day, day, _start_of_next_day(day), *ref_params]),
         (own, list(ref_params)),

@@ -21,9 +21,10 @@ from typing import Any
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from haoban.core.db import fetch_together, model_from_row
+from haoban.core.db import fetch_together, model_from_row, row_columns
 
 from .access import preloaded_principals, principal_statements, principals_from_rows
 from .models import Session, User
@@ -36,11 +37,12 @@ preloaded_user: contextvars.ContextVar[User | None] = contextvars.ContextVar(
 _SQL: dict[str, str] = {}
 
 
-def _load_sql(vendor: str, quote: Any) -> str:
-    sql = _SQL.get(vendor)
+def _load_sql(connection: BaseDatabaseWrapper) -> str:
+    sql = _SQL.get(connection.vendor)
     if sql is None:
-        columns = ", ".join(f"u.{quote(f.column)}" for f in User._meta.concrete_fields)
-        sql = _SQL[vendor] = (
+        quote = connection.ops.quote_name
+        columns = row_columns(User, connection, table_alias="u")
+        sql = _SQL[connection.vendor] = (
             f"SELECT s.{quote('session_data')}, {columns} FROM {quote(Session._meta.db_table)} s "
             f"LEFT JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = s.{quote('user_id')} "
             f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s"
@@ -79,7 +81,7 @@ class SessionStore(db.SessionStore):
             [key, expires],
         )
         day = timezone.localdate()
-        statements = [(_load_sql(connection.vendor, quote), [key, expires])]
+        statements = [(_load_sql(connection), [key, expires])]
         # Elsewhere (SQLite) they would be queries of their own: there they are asked when needed.
         if connection.vendor == "postgresql":
             statements += principal_statements(user, day)

@@ -99,6 +99,14 @@ _selects: dict[tuple[type[Model], tuple[str, ...], str], str] = {}
 _converters: dict[tuple[type[Model], str], list[tuple[int, list[Callable[..., Any]]]]] = {}
 
 
+def row_columns(model: type[Model], connection: BaseDatabaseWrapper, *, table_alias: str = "") -> str:
+    """The select list of every concrete column of ``model`` in field order: what :func:`model_from_row`
+    reads (``table_alias``: qualify each column, e.g. ``"u"`` → ``u."id"``)."""
+    quote = connection.ops.quote_name
+    prefix = f"{table_alias}." if table_alias else ""
+    return ", ".join(prefix + quote(f.column) for f in model._meta.concrete_fields)
+
+
 def first_row_query(
     model: type[Model], *, using: str = DEFAULT_DB_ALIAS, **equals: object
 ) -> tuple[str, list[object]]:
@@ -111,7 +119,7 @@ def first_row_query(
         opts = model._meta
         quote = connection.ops.quote_name
         where = " AND ".join(f"{quote(opts.get_field(name).column)} = %s" for name in equals)
-        columns = ", ".join(quote(f.column) for f in opts.concrete_fields)
+        columns = row_columns(model, connection)
         sql = _selects[key] = (
             f"SELECT {columns} FROM {quote(opts.db_table)} WHERE {where} ORDER BY {quote(opts.pk.column)} LIMIT 1"
         )
