@@ -53,6 +53,7 @@ run: $(STAMP)
 	fi; \
 	echo "一网好办：http://$(HOST):$(PORT)/  (Ctrl-C 停止)"; \
 	$(BIN)/gunicorn haoban.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) \
+	  --worker-class haoban.core.gunicorn_worker.SpreadingThreadWorker \
 	  --timeout 60 --graceful-timeout 10 --access-logfile - & web=$$!; \
 	status=0; wait "$$web" || status=$$?; web=""; \
 	exit $$status

@@ -4,7 +4,7 @@
     .venv/bin/python bench/submit.py --duration 15 --warmup 3   # smoke run
 
 1. A fresh PostgreSQL database (``haoban_bench``, dropped first), migrated, with the demo data.
-2. gunicorn (gthread 2 × 4, DEBUG off) on a free port; one session login per benchmark (as a browser does),
+2. gunicorn (2 × 4 threads, ``SpreadingThreadWorker``, DEBUG off) on a free port; one session login per benchmark (as a browser does),
    then ``wrk`` with 16 connections POSTs ``/api/v1/cases/`` as 张三 (失业保险金申领, both required materials
    免提交 by reference), each request with its own ``Idempotency-Key``: authentication, CSRF, idempotency,
    clock, event, materials and outbox all on. Every non-201 is an error. The cases created are counted in the
@@ -107,6 +107,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# gthread that leaves a new connection to a worker with an idle thread (haoban/core/gunicorn_worker.py): with
+# plain gthread, wrk's 16 keep-alive connections all went to one worker in about a third of the runs.
+WORKER_CLASS = "haoban.core.gunicorn_worker.SpreadingThreadWorker"
+
+
 @contextlib.contextmanager
 def gunicorn(workers: int, threads: int) -> Iterator[int]:
     port = free_port()
@@ -118,7 +123,7 @@ def gunicorn(workers: int, threads: int) -> Iterator[int]:
         "--bind",
         f"127.0.0.1:{port}",
         "--worker-class",
-        "gthread",
+        WORKER_CLASS,
         "--workers",
         str(workers),
         "--threads",
@@ -634,7 +639,7 @@ def main() -> int:
         "",
         f"- Machine: {host}; commit {git_commit()}",
         f"- {args.clients} clients; {args.rounds} rounds of {seconds} s pgbench then {seconds} s HTTP, after "
-        f"{args.warmup} s warm-up each; gunicorn gthread {args.workers}×{args.threads}; wrk 2 threads; pgbench -j 2",
+        f"{args.warmup} s warm-up each; gunicorn SpreadingThreadWorker {args.workers}×{args.threads}; wrk 2 threads; pgbench -j 2",
         *([f"- Note: {args.note}"] if args.note else []),
         "",
         "| side | rate (/s) | p50 ms | p95 ms | p99 ms | max ms | ok | errors |",
