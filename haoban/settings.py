@@ -267,3 +267,12 @@ HAOBAN_LOCAL_CACHE_SECONDS = float(os.environ.get("HAOBAN_LOCAL_CACHE_SECONDS", 
 HAOBAN_CASE_NUMBER_OWN_TRANSACTION = os.environ.get(
     "HAOBAN_CASE_NUMBER_OWN_TRANSACTION", "1"
 ).strip().lower() in {"1", "true", "yes", "on"}
+# On PostgreSQL, run the statements of the hot paths (session read, case number, submission writes) as
+# EXECUTE of statements prepared once per connection (haoban.core.db.prepared). Turn off behind a
+# transaction-pooling proxy (PgBouncer in transaction mode): SQL-level PREPARE lives on one server connection.
+HAOBAN_PREPARED_STATEMENTS = os.environ.get("HAOBAN_PREPARED_STATEMENTS", "1").strip().lower() in {
+    "1",
+    "true",
+    "yes",
+    "on",
+}

@@ -57,7 +57,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .api import Conflict
-from .db import PendingRead, commit_with_next, deferred_inserts, first_row, first_row_query, read_with_next
+from .db import (
+    PendingRead,
+    commit_with_next,
+    deferred_inserts,
+    first_row,
+    first_row_query,
+    prepared,
+    read_with_next,
+)
 from .models import IdempotencyRecord
 from .ticks import register_tick
 
@@ -139,9 +147,11 @@ def _store(
         placeholders[_RECORD_COLUMNS.index("response_body")] = "%s::jsonb"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(_RECORD_COLUMNS)}) VALUES ({', '.join(placeholders)}) "
-            + ("" if conflict_fails else "ON CONFLICT (user_id, key) DO NOTHING ")
-            + "RETURNING id",
+            prepared(
+                f"INSERT INTO {table} ({', '.join(_RECORD_COLUMNS)}) VALUES ({', '.join(placeholders)}) "
+                + ("" if conflict_fails else "ON CONFLICT (user_id, key) DO NOTHING ")
+                + "RETURNING id"
+            ),
             [
                 key,
                 request.user.pk,

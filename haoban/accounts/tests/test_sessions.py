@@ -18,6 +18,7 @@ from haoban.accounts.backends import AccountBackend
 from haoban.accounts.models import Session
 from haoban.accounts.services import staff_assign, staff_unassign
 from haoban.accounts.sessions import preloaded_user
+from haoban.core.db import sent_statements
 
 from .helpers import make_department, make_person, make_region, make_user, resident_id
 
@@ -115,9 +116,7 @@ def test_a_signed_in_request_reads_its_session_and_user_in_one_query() -> None:
     # then: the session query brought the user; no query of the user table alone
     assert response.status_code == 200
     tables = [
-        q["sql"].split(" FROM ", 1)[1].split()[0].strip('"')
-        for q in queries.captured_queries
-        if " FROM " in q["sql"]
+        q.split(" FROM ", 1)[1].split()[0].strip('"') for q in sent_statements(queries) if " FROM " in q
     ]
     assert tables[0] == "accounts_session"
     assert "accounts_user" not in tables
@@ -145,10 +144,8 @@ def test_the_principals_come_with_the_session_and_only_for_its_user() -> None:
         response = client.get("/api/v1/cases/")
     # then: asked with the session (on PostgreSQL in the same round trip), not again
     assert response.status_code == 200
-    first = queries.captured_queries[0]["sql"]
-    principal_queries = [
-        q["sql"] for q in queries.captured_queries if "accounts_agentauthorization" in q["sql"]
-    ]
+    first = sent_statements(queries)[0]
+    principal_queries = [q for q in sent_statements(queries) if "accounts_agentauthorization" in q]
     assert len(principal_queries) == 1
     if connection.vendor == "postgresql":
         assert "accounts_session" in first and "accounts_agentauthorization" in first

@@ -37,7 +37,7 @@ from haoban.accounts.access import applicant_principals
 from haoban.accounts.models import ApplicantProfile
 from haoban.catalog.models import Channel, ServiceItemVersion
 from haoban.catalog.selectors import current_version
-from haoban.core.db import deferred_inserts, insert_rows
+from haoban.core.db import deferred_inserts, insert_rows, prepared
 from haoban.domain.workflow import CaseAction, CaseStatus, next_status
 from haoban.organization.models import ServiceCenter
 
@@ -188,13 +188,13 @@ def case_number(*, region_code: str, day: dt.date) -> str:
     if own_transaction_numbers():
         conn = _numbering_connection()
         conn.ensure_connection()
-        # psycopg directly (the hot path): one statement, prepared by psycopg after a few executions.
-        row = conn.connection.execute(_NEXT_NUMBER_SQL, [code, day]).fetchone()
+        # psycopg directly (the hot path): one statement, prepared once per connection (core.db.prepared).
+        row = conn.connection.execute(prepared(_NEXT_NUMBER_SQL, connection=conn), [code, day]).fetchone()
         assert row is not None
         (last,) = row
     else:
         with connection.cursor() as cursor:
-            cursor.execute(_NEXT_NUMBER_SQL, [code, day])
+            cursor.execute(prepared(_NEXT_NUMBER_SQL), [code, day])
             (last,) = cursor.fetchone()
     return f"{code}{day:%Y%m%d}{last:06d}"
 

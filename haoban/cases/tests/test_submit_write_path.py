@@ -24,6 +24,7 @@ from haoban.cases.services.submission import close_numbering_connection, form_er
 from haoban.cases.tests.factories import FORM_DATA, at, complete_uploads, make_case_version, requirement
 from haoban.catalog.models import ServiceItemVersion
 from haoban.catalog.tests.factories import make_department, make_region
+from haoban.core.db import sent_statements
 
 from .world import client_for
 
@@ -77,8 +78,8 @@ def _round_trips(queries: CaptureQueriesContext) -> list[list[str]]:
     transaction's own (BEGIN/COMMIT, or SAVEPOINT/RELEASE inside a test's transaction) and without the
     key-pool refills of ``core.db`` (keys are taken 50 at a time per process)."""
     trips = []
-    for query in queries.captured_queries:
-        statements = [_statement(part) for part in query["sql"].split(";\n")]
+    for sent in sent_statements(queries):  # prepared statements written out, PREPAREs left out
+        statements = [_statement(part) for part in sent.split(";\n")]
         statements = [
             s
             for s in statements

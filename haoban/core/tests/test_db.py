@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+import time_machine
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -18,7 +21,9 @@ from haoban.core.db import (
     fetch_together,
     first_row,
     insert_rows,
+    prepared,
     read_with_next,
+    sent_statements,
 )
 from haoban.core.models import OutboxMessage
 
@@ -37,8 +42,8 @@ def test_insert_rows_writes_several_rows_in_one_statement_and_sets_their_keys() 
     with CaptureQueriesContext(connection) as queries:
         insert_rows(messages)
     # then: one INSERT; keys set; the rows read back through the ORM hold what was written
-    assert len(queries.captured_queries) == 1
-    assert queries.captured_queries[0]["sql"].startswith('INSERT INTO "core_outboxmessage"')
+    assert len(sent_statements(queries)) == 1
+    assert sent_statements(queries)[0].startswith('INSERT INTO "core_outboxmessage"')
     assert all(m.pk is not None and not m._state.adding for m in messages)
     stored = {m.pk: m for m in OutboxMessage.objects.filter(pk__in=[m.pk for m in messages])}
     for message in messages:
@@ -123,7 +128,7 @@ def test_deferred_inserts_go_with_the_next_statement_and_are_seen_by_it() -> Non
         insert_rows([first])
         insert_rows([second])
         keyed = [first.pk, second.pk]
-        sent_before_read = len(queries.captured_queries)
+        sent_before_read = len(sent_statements(queries))
         # when: a read after them (a LIKE pattern, written without parameters)
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM core_outboxmessage WHERE topic LIKE 'case.%'")
@@ -132,9 +137,9 @@ def test_deferred_inserts_go_with_the_next_statement_and_are_seen_by_it() -> Non
     assert None not in keyed and first.pk != second.pk
     assert seen == 2
     assert sorted(OutboxMessage.objects.values_list("pk", flat=True)) == sorted(keyed)
-    inserts = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    inserts = [q for q in sent_statements(queries) if "INSERT" in q]
     if connection.vendor == "postgresql":  # queued, then sent with the read in one round trip
-        assert sent_before_read == sum("nextval" in q["sql"] for q in queries.captured_queries)
+        assert sent_before_read == sum("nextval" in q for q in sent_statements(queries))
         assert len(inserts) == 1 and inserts[0].count("INSERT INTO") == 2
         assert inserts[0].rstrip().endswith("WHERE topic LIKE 'case.%'")
     else:  # SQLite: at once, one statement each
@@ -170,7 +175,7 @@ def test_fetch_together_returns_the_rows_of_each_statement() -> None:
             ]
         )
     assert rows == [[("乙",)], [(2,)], []]
-    assert len(queries.captured_queries) == (1 if connection.vendor == "postgresql" else 3)
+    assert len(sent_statements(queries)) == (1 if connection.vendor == "postgresql" else 3)
 
 
 def test_a_read_with_next_rides_with_the_next_statement() -> None:
@@ -189,7 +194,7 @@ def test_a_read_with_next_rides_with_the_next_statement() -> None:
     assert read.result() == [("丙",)]
     assert counted == [[(1,)], [(1,)]]
     assert later.result() == [(1,)]
-    sent = [q["sql"] for q in queries.captured_queries if "nextval" not in q["sql"]]
+    sent = [q for q in sent_statements(queries) if "nextval" not in q]
     if connection.vendor == "postgresql":  # insert + read + the two counts together; the last read alone
         assert [q.count(";\n") + 1 for q in sent] == [4, 1]
     else:
@@ -261,7 +266,7 @@ def test_on_postgresql_a_commit_can_go_with_the_last_statement() -> None:
         ended = connection.connection.info.transaction_status
     # then: one round trip (BEGIN, the INSERT, the read, COMMIT); the read saw the row; the transaction had
     # ended before Django's own COMMIT, which sent nothing
-    sent = [q["sql"] for q in queries.captured_queries if "nextval" not in q["sql"]]
+    sent = [q for q in sent_statements(queries) if "nextval" not in q]
     assert len(sent) == 1 and sent[0].startswith("BEGIN;") and sent[0].endswith("COMMIT")
     assert seen == 1 and ended == pq.TransactionStatus.IDLE
     assert list(OutboxMessage.objects.values_list("topic", flat=True)) == ["first"]
@@ -278,3 +283,122 @@ def test_on_postgresql_a_commit_can_go_with_the_last_statement() -> None:
     # and it is refused inside a savepoint (not the outermost block)
     with transaction.atomic(), transaction.atomic(), deferred_inserts():
         assert not commit_with_next()
+
+
+def _prepared_on(conn: Any) -> set[str]:
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.fixture
+def fresh_connection() -> Iterator[Any]:
+    """A second connection to the test database, nothing prepared on it (autocommit; it does not see the
+    test's own uncommitted rows)."""
+    conn = connections.create_connection(DEFAULT_DB_ALIAS)
+    yield conn
+    conn.close()
+
+
+def test_on_postgresql_a_hot_statement_is_prepared_once_per_connection(settings, fresh_connection) -> None:
+    sql = "SELECT topic FROM core_outboxmessage WHERE topic = %s AND attempts >= %s ORDER BY id"
+    if connection.vendor != "postgresql":
+        # elsewhere the statement is run as it is
+        assert prepared(sql) == sql
+        return
+    OutboxMessage.objects.create(topic="甲", available_at=timezone.now())
+    # when: the statement is used twice, the second time in a savepoint that is rolled back
+    with CaptureQueriesContext(connection) as queries:
+        first = prepared(sql)
+        with connection.cursor() as cursor:
+            cursor.execute(first, ["甲", 0])
+            rows = cursor.fetchall()
+        with transaction.atomic():
+            second = prepared(sql)
+            with connection.cursor() as cursor:
+                cursor.execute(second, ["乙", 0])
+                assert cursor.fetchall() == []
+            transaction.set_rollback(True)
+        third = prepared(sql)
+    # then: PREPARE once, then EXECUTE with the parameters: the rows of the plain statement
+    name = first.split("(")[0].removeprefix("EXECUTE ")
+    assert first == second == third == f"EXECUTE {name}(%s, %s)" and name.startswith("hb_")
+    assert rows == [("甲",)]
+    logged = [q["sql"] for q in queries.captured_queries]
+    assert [q for q in logged if q.startswith("PREPARE")] == [
+        f"PREPARE {name} AS SELECT topic FROM core_outboxmessage WHERE topic = $1 AND attempts >= $2 ORDER BY id"
+    ]
+    # the log as readable SQL: PREPARE left out, EXECUTE written out
+    assert [q for q in sent_statements(queries) if "core_outboxmessage" in q] == [sql, sql]
+    # and the prepared statement outlived the rollback; it is on that connection only
+    assert name in _prepared_on(connection)
+    assert name not in _prepared_on(fresh_connection)
+    assert prepared(sql, connection=fresh_connection) == first
+    assert name in _prepared_on(fresh_connection)
+    # and with the setting off, or a statement with a literal %, nothing is prepared
+    settings.HAOBAN_PREPARED_STATEMENTS = False
+    assert prepared(sql) == sql
+    settings.HAOBAN_PREPARED_STATEMENTS = True
+    like = "SELECT count(*) FROM core_outboxmessage WHERE topic LIKE 'case.%%' AND attempts > %s"
+    assert prepared(like) == like
+
+
+def test_a_statement_postgresql_cannot_prepare_fails_with_its_error(fresh_connection) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: prepared statements")
+    from django.db import ProgrammingError
+
+    sql = "SELECT no_such_column FROM core_outboxmessage WHERE id = %s"
+    with pytest.raises(ProgrammingError, match="no_such_column"):
+        prepared(sql, connection=fresh_connection)
+    # nothing was prepared; a later good statement still is
+    with fresh_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%no_such_column%%'"
+        )
+        assert cursor.fetchone() == (0,)
+    assert prepared(
+        "SELECT count(*) FROM core_outboxmessage WHERE id > %s", connection=fresh_connection
+    ).startswith("EXECUTE hb_")
+
+
+def test_a_deferred_row_holds_what_each_field_would_write() -> None:
+    """The shortcut for values that already have their field's type gives what the field's own conversion
+    gives, for every column: plain text, integers, booleans, keys, uuids, JSON, times, an encrypted column
+    with its blind index, and values of another type (which take the field's conversion)."""
+    from haoban.accounts.models import ApplicantProfile
+
+    from ..db import _deferred_statement, _json_value, _row_json
+
+    person = make_person(name="丁")
+    objs = [
+        OutboxMessage(
+            topic="case.notify", payload={"event_id": 7, "名称": "受理"}, available_at=timezone.now()
+        ),
+        OutboxMessage(topic=5, attempts="3", payload=[1, "二"], available_at="2026-11-30T08:00:00+08:00"),
+        ApplicantProfile(
+            user=person.user,
+            kind=ApplicantProfile.Kind.NATURAL_PERSON,
+            name="戊",
+            resident_id="350302199003071234",
+            phone="13800000000",
+        ),
+    ]
+    for obj in objs:
+        _, columns = _deferred_statement(type(obj), connection)
+        with time_machine.travel(dt.datetime(2026, 11, 30, 2, 0, tzinfo=dt.UTC), tick=False):  # auto_now_add
+            written = _row_json(obj, columns, connection)
+            expected = {
+                c.column: _json_value(c.field.get_db_prep_save(c.field.pre_save(obj, True), connection))
+                for c in columns
+            }
+        for c in columns:  # an encrypted column: a fresh nonce each time; the same plaintext
+            if hasattr(c.field, "decrypt") and written[c.column] is not None:
+                assert c.field.decrypt(written[c.column]) == c.field.decrypt(expected.pop(c.column))
+                written.pop(c.column)
+        assert written == expected
+    # and the shortcut was taken where it may be, and only there
+    _, columns = _deferred_statement(ApplicantProfile, connection)
+    plain = {c.column: c.plain for c in columns}
+    assert plain["name"] is str and plain["user_id"] is int
+    assert plain["resident_id"] is None and plain["uuid"] is None and plain["created_at"] is None
