@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import threading
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models.manager import BaseManager
 from django.http import Http404
 from rest_framework import exceptions, serializers, status
+from rest_framework.fields import SkipField
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.relations import PKOnlyObject, RelatedField
 from rest_framework.response import Response
+from rest_framework.settings import ISO_8601, api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -65,9 +72,121 @@ def represent(
     context: dict[str, Any] | None = None,
 ) -> Any:
     """``serializer_class(instance, many=many, context=context).data``, as plain JSON-ready data, without
-    building the serializer's fields again (:func:`reusable`)."""
+    building the serializer's fields again (:func:`reusable`) and through a plan of its fields made once per
+    serializer instance (:func:`_represent`)."""
     with reusable(serializer_class, many=many, context=context) as serializer:
-        return serializer.to_representation(instance)
+        return _represent(serializer, instance)
+
+
+# --- compiled representation ---------------------------------------------------------------------------------
+#
+# DRF's Serializer.to_representation asks every field, for every object, for its attribute (a generic walk
+# over ``source_attrs`` with a callable check through ``inspect`` at each step) and then converts it. The plan
+# below does the same per field with the work that depends only on the field done once: the attribute names,
+# and, for fields of DRF's own plain classes whose conversion is the identity or a builtin, that conversion.
+# Anything else — a missing attribute, a callable, a mapping other than dict, a value of an unexpected type,
+# a related field, a serializer or field class with its own ``to_representation`` — goes through DRF's own
+# code for that field, so the answer is DRF's answer (tests/test_represent.py compares them).
+
+_PLAN_ATTR = "_haoban_plan"
+
+
+class _Slow(Exception):
+    """The attribute needs DRF's own lookup."""
+
+
+def _fast_conversion(field: serializers.Field) -> tuple[type, Any] | None:
+    """(the value type it applies to, the conversion) for a field whose DRF conversion of such a value is known."""
+    kind = type(field)
+    if kind is serializers.CharField:
+        return str, None  # str(value) of a str is itself
+    if kind is serializers.IntegerField:
+        return int, None
+    if kind is serializers.BooleanField:
+        return bool, None
+    if kind is serializers.UUIDField and field.uuid_format == "hex_verbose":
+        return uuid.UUID, str
+    if kind is serializers.DateField and getattr(field, "format", api_settings.DATE_FORMAT) == ISO_8601:
+        return dt.date, dt.date.isoformat
+    return None
+
+
+def _plan(serializer: serializers.Serializer) -> list[tuple[Any, ...]]:
+    plan = serializer.__dict__.get(_PLAN_ATTR)
+    if plan is None:
+        plan = []
+        for field in serializer._readable_fields:
+            if isinstance(field, RelatedField):
+                step = ("drf", field)
+            elif isinstance(field, serializers.ListSerializer) and _compilable(field.child):
+                step = ("many", field, field.child)
+            elif isinstance(field, serializers.Serializer) and _compilable(field):
+                step = ("nested", field)
+            else:
+                step = ("field", field, _fast_conversion(field))
+            plan.append((field.field_name, tuple(field.source_attrs), *step))
+        serializer.__dict__[_PLAN_ATTR] = plan
+    return plan
+
+
+def _compilable(serializer: Any) -> bool:
+    """A plain Serializer: DRF's own to_representation, so the plan gives what it would."""
+    return (
+        isinstance(serializer, serializers.Serializer)
+        and type(serializer).to_representation is serializers.Serializer.to_representation
+    )
+
+
+def _attribute(instance: Any, attrs: tuple[str, ...]) -> Any:
+    value = instance
+    for attr in attrs:
+        value = value[attr] if type(value) is dict else getattr(value, attr)
+        if callable(value) and not isinstance(value, BaseManager):
+            raise _Slow
+    return value
+
+
+def _represent(serializer: Any, instance: Any) -> Any:
+    if isinstance(serializer, serializers.ListSerializer) and _compilable(serializer.child):
+        items = instance.all() if isinstance(instance, BaseManager) else instance
+        return [_represent_one(serializer.child, item) for item in items]
+    if _compilable(serializer):
+        return _represent_one(serializer, instance)
+    return serializer.to_representation(instance)
+
+
+def _represent_one(serializer: serializers.Serializer, instance: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, attrs, kind, field, *extra in _plan(serializer):
+        if kind == "drf":  # DRF's steps as they are (the primary-key-only optimisation of related fields)
+            try:
+                attribute = field.get_attribute(instance)
+            except SkipField:
+                continue
+            check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            out[name] = None if check is None else field.to_representation(attribute)
+            continue
+        try:
+            value = _attribute(instance, attrs) if attrs else instance
+        except (_Slow, AttributeError, KeyError, ObjectDoesNotExist):
+            try:
+                value = field.get_attribute(instance)  # DRF's lookup: defaults, SkipField, its errors
+            except SkipField:
+                continue
+        if value is None:
+            out[name] = None
+        elif kind == "field":
+            fast = extra[0]
+            if fast is not None and type(value) is fast[0]:
+                out[name] = value if fast[1] is None else fast[1](value)
+            else:
+                out[name] = field.to_representation(value)
+        elif kind == "nested":
+            out[name] = _represent_one(field, value)
+        else:  # many
+            items = value.all() if isinstance(value, BaseManager) else value
+            out[name] = [_represent_one(extra[0], item) for item in items]
+    return out
 
 
 class Conflict(exceptions.APIException):

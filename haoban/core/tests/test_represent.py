@@ -3,7 +3,9 @@ thread, the context of each call its own; ``parse_input`` on a reused serializer
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+import uuid
 from types import SimpleNamespace
 from typing import Any
 
@@ -95,3 +97,88 @@ def test_parse_input_on_a_reused_serializer_validates_each_body_afresh() -> None
     with pytest.raises(exceptions.ValidationError) as raised:
         parse_input(_InputSerializer, ["not", "an", "object"])
     assert list(raised.value.detail) == ["non_field_errors"]
+
+
+class _Holder:
+    """An object whose attributes take each of DRF's paths: a method (called), a property that fails, a
+    mapping, a missing one with a default."""
+
+    def __init__(self) -> None:
+        self.text = "甲"
+        self.count = 3
+        self.flag = True
+        self.when = dt.date(2026, 11, 30)
+        self.key = uuid.UUID("12345678-1234-5678-1234-567812345678")
+        self.data = {"inner": {"name": "乙"}}
+        self.nothing = None
+        self.odd_count = True  # a bool where an integer is expected
+        self.odd_text = 42  # a number where text is expected
+        self.odd_flag = 0
+
+    def shout(self) -> str:
+        return "丙！"
+
+    @property
+    def broken(self) -> str:
+        raise AttributeError("no")
+
+
+class _InnerSerializer(serializers.Serializer):
+    name = serializers.CharField()
+
+
+class _EverySerializer(serializers.Serializer):
+    text = serializers.CharField()
+    count = serializers.IntegerField()
+    flag = serializers.BooleanField()
+    when = serializers.DateField()
+    key = serializers.UUIDField()
+    hex_key = serializers.UUIDField(source="key", format="hex")
+    inner = _InnerSerializer(source="data.inner")
+    inner_name = serializers.CharField(source="data.inner.name")
+    nothing = serializers.CharField(allow_null=True)
+    nested_nothing = _InnerSerializer(source="nothing", allow_null=True)
+    shout = serializers.CharField()
+    broken = serializers.CharField(default="默认")
+    absent = serializers.CharField(required=False)
+    odd_count = serializers.IntegerField()
+    odd_text = serializers.CharField()
+    odd_flag = serializers.BooleanField()
+    whole = serializers.SerializerMethodField()
+    many = _InnerSerializer(source="items", many=True)
+
+    def get_whole(self, obj: Any) -> str:
+        return type(obj).__name__
+
+
+def test_represent_takes_drf_s_path_wherever_the_plan_cannot_answer() -> None:
+    holder = _Holder()
+    holder.items = [SimpleNamespace(name="丁"), SimpleNamespace(name="戊")]  # type: ignore[attr-defined]
+    expected = dict(_EverySerializer(holder).data)
+    assert (
+        represent(_EverySerializer, holder)
+        == expected
+        == {
+            "text": "甲",
+            "count": 3,
+            "flag": True,
+            "when": "2026-11-30",
+            "key": "12345678-1234-5678-1234-567812345678",
+            "hex_key": "12345678123456781234567812345678",
+            "inner": {"name": "乙"},
+            "inner_name": "乙",
+            "nothing": None,
+            "nested_nothing": None,
+            "shout": "丙！",  # a method: called, as DRF does
+            "broken": "默认",  # the property failed: the field's default
+            # "absent": not required and missing: left out
+            "odd_count": 1,
+            "odd_text": "42",
+            "odd_flag": False,
+            "whole": "_Holder",
+            "many": [{"name": "丁"}, {"name": "戊"}],
+        }
+    )
+    # and a list of them, twice (the plan is made once and reused)
+    assert represent(_EverySerializer, [holder, holder], many=True) == [expected, expected]
+    assert represent(_EverySerializer, [holder], many=True) == [expected]
