@@ -37,6 +37,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from haoban.core.db import sent_statements  # noqa: E402
+
 settings.ALLOWED_HOSTS = ["*"]
 
 
@@ -104,7 +106,8 @@ def main() -> None:
     # BEGIN and COMMIT logged by Django alone are not sent when they travel with a statement.
     # What was sent is in Django's log (the queued statements are added below the cursor's wrappers), in the
     # order of the cursor calls; Django also logs BEGIN and COMMIT, which travel with the statements.
-    sent = [q["sql"] for q in ctx.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
+    # Prepared statements (core.db.prepared) are shown as the statements they execute.
+    sent = [q for q in sent_statements(ctx) if q not in ("BEGIN", "COMMIT")]
     assert len(sent) == len(executed), (len(sent), len(executed))
     executed = [(text, origin) for text, (_, origin) in zip(sent, executed, strict=True)]
     parts = [part for raw, _ in executed for part in raw.split(";\n")]

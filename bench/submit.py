@@ -14,7 +14,9 @@
    record with its response, case, event #1, the materials (one multi-row INSERT), one outbox message —
    copied from a case the API created.
 4. pgbench and HTTP alternate in rounds (the machine's speed drifts); the ratio is the median of the rounds'
-   HTTP / pgbench ratios. Once more pgbench with the counter inside the transaction, for comparison.
+   HTTP / pgbench ratios (pgbench's default simple protocol: the reference). Once more pgbench with the
+   counter inside the transaction, and once with ``-M prepared`` (the service prepares its statements), for
+   comparison.
 5. The rates, the ratio and the latencies, printed and (``--markdown FILE``) appended.
 
 Needs ``psql``, ``createdb``, ``dropdb``, ``pgbench`` and ``wrk`` (Debian: ``apt-get install -y wrk``) and a
@@ -466,7 +468,7 @@ def pgbench_script(path: Path, template_number: str, *, numbering: str = "own") 
                 message,
                 {
                     "uuid": "gen_random_uuid()",
-                    "payload": "jsonb_build_object('event_id', :event_id)",
+                    "payload": "jsonb_build_object('event_id', (:event_id)::bigint)",
                     "created_at": now,
                     "available_at": now,
                 },
@@ -479,13 +481,13 @@ def pgbench_script(path: Path, template_number: str, *, numbering: str = "own") 
 
 
 def run_pgbench(
-    script: Path, *, clients: int, seconds: int, threads: int, transactions: int = 0
+    script: Path, *, clients: int, seconds: int, threads: int, transactions: int = 0, mode: str = "simple"
 ) -> dict[str, float]:
     """pgbench for ``seconds`` (or ``transactions`` per client): rate, failures, latency percentiles (ms)."""
     length = ["-t", str(transactions)] if transactions else ["-T", str(seconds)]
     with tempfile.TemporaryDirectory() as tmp:
         pg = ["-h", PG_HOST, "-p", PG_PORT, "-U", PG_USER]
-        cmd = ["pgbench", *pg, "-n", "-c", str(clients), "-j", str(threads), *length]
+        cmd = ["pgbench", *pg, "-n", "-M", mode, "-c", str(clients), "-j", str(threads), *length]
         cmd += ["-f", str(script), "-l", "--log-prefix", f"{tmp}/tx", DB_NAME]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=tmp)
         text = out.stdout + out.stderr
@@ -623,6 +625,8 @@ def main() -> int:
         pgbench_script(locked_sql, template.group(1), numbering="in_transaction")
         log(f"pgbench with the counter inside the transaction, {seconds} s")
         locked = run_pgbench(locked_sql, clients=args.clients, seconds=seconds, threads=2)
+        log(f"pgbench -M prepared, {seconds} s")
+        prepared = run_pgbench(sql, clients=args.clients, seconds=seconds, threads=2, mode="prepared")
     raw = _combined_pgbench(raw_rounds)
     web = _combined_wrk(web_rounds)
     round_ratios = [float(w["rate"]) / r["rate"] for w, r in zip(web_rounds, raw_rounds, strict=True)]
@@ -649,6 +653,9 @@ def main() -> int:
         f"| pgbench, same rows, counter inside the transaction (for comparison) | {locked['rate']:.0f} | "
         f"{locked['p50']:.1f} | {locked['p95']:.1f} | {locked['p99']:.1f} | {locked['max']:.1f} | "
         f"{locked['ok']:.0f} | {locked['errors']:.0f} |",
+        f"| pgbench -M prepared, same script (for comparison: statements parsed and planned once) | "
+        f"{prepared['rate']:.0f} | {prepared['p50']:.1f} | {prepared['p95']:.1f} | {prepared['p99']:.1f} | "
+        f"{prepared['max']:.1f} | {prepared['ok']:.0f} | {prepared['errors']:.0f} |",
         f"| HTTP POST /api/v1/cases/ | {web['rate']:.0f} | {float(web['p50']) / 1000:.1f} | "
         f"{float(web['p95']) / 1000:.1f} | {p99_ms:.1f} | {float(web['max']) / 1000:.1f} | {ok} | "
         f"{web['errors']:.0f} |",
