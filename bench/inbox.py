@@ -88,6 +88,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from haoban.accounts.models import User
 settings.ALLOWED_HOSTS = ["*"]
+settings.HAOBAN_PREPARED_STATEMENTS = False  # plain statements, which pgbench can run in a session of its own
 client = Client()
 client.force_login(User.objects.get(username=%(user)r))
 out = {}
