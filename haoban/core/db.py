@@ -50,17 +50,22 @@ _AUTO_FIELDS = (AutoField, BigAutoField, SmallAutoField)
 
 # --- prepared statements (PostgreSQL) -------------------------------------------------------------------------
 
-_prepared_sql: dict[str, str] = {}  # name → the statement it prepares (Django's %s placeholders)
-_prepared_names: dict[
-    str, tuple[str, int] | None
-] = {}  # statement → (name, parameter count); None: not preparable
+# name → the statement it prepares (Django's %s placeholders)
+_prepared_sql: dict[str, str] = {}
+# statement → (name, parameter count); None: not preparable
+_prepared_names: dict[str, tuple[str, int] | None] = {}
 _prepared_lock = threading.Lock()
+# Statements of fixed text are prepared; past this many distinct ones (a caller building texts that vary), the
+# rest run as they are, so neither this process nor a connection keeps an ever-growing set.
+PREPARED_MAX = 200
 
 
 def _prepared_name(sql: str) -> tuple[str, int] | None:
     found = _prepared_names.get(sql, False)
     if found is not False:
         return found  # type: ignore[return-value]
+    if len(_prepared_names) >= PREPARED_MAX:
+        return None
     parts = sql.split("%s")
     # a literal % (escaped as %%) or a named placeholder: leave the statement as it is
     found = (
@@ -82,8 +87,9 @@ def prepared(
     connection, to be executed with the same parameters. The first use on a connection sends the ``PREPARE``
     in a round trip of its own (a prepared statement outlives a rollback, so it is known to exist once that
     round trip succeeds). ``sql`` as it is elsewhere than on PostgreSQL, with ``HAOBAN_PREPARED_STATEMENTS``
-    off (a transaction-pooling proxy that does not keep a connection's prepared statements), or when it
-    cannot be prepared (a literal ``%``)."""
+    off (a transaction-pooling proxy that does not keep a connection's prepared statements), when it cannot
+    be prepared (a literal ``%``), or past :data:`PREPARED_MAX` distinct statements (use it for statements of
+    fixed text)."""
     connection = connection or connections[using]
     if connection.vendor != "postgresql" or not getattr(settings, "HAOBAN_PREPARED_STATEMENTS", True):
         return sql

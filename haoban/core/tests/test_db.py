@@ -341,6 +341,17 @@ def test_on_postgresql_a_hot_statement_is_prepared_once_per_connection(settings,
     settings.HAOBAN_PREPARED_STATEMENTS = True
     like = "SELECT count(*) FROM core_outboxmessage WHERE topic LIKE 'case.%%' AND attempts > %s"
     assert prepared(like) == like
+    # and past the cap of distinct statements, a new one runs as it is (one already prepared still is)
+    from haoban.core import db
+
+    settings_cap = db.PREPARED_MAX
+    try:
+        db.PREPARED_MAX = len(db._prepared_names)
+        other = "SELECT count(*) FROM core_outboxmessage WHERE attempts < %s"
+        assert prepared(other) == other
+        assert prepared(sql) == first
+    finally:
+        db.PREPARED_MAX = settings_cap
 
 
 def test_a_statement_postgresql_cannot_prepare_fails_with_its_error(fresh_connection) -> None:
