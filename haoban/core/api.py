@@ -148,8 +148,7 @@ def _attribute(instance: Any, attrs: tuple[str, ...]) -> Any:
 
 def _represent(serializer: Any, instance: Any) -> Any:
     if isinstance(serializer, serializers.ListSerializer) and _compilable(serializer.child):
-        items = instance.all() if isinstance(instance, BaseManager) else instance
-        return [_represent_one(serializer.child, item) for item in items]
+        return _represent_many(serializer.child, instance)
     if _compilable(serializer):
         return _represent_one(serializer, instance)
     return serializer.to_representation(instance)
@@ -184,9 +183,14 @@ def _represent_one(serializer: serializers.Serializer, instance: Any) -> dict[st
         elif kind == "nested":
             out[name] = _represent_one(field, value)
         else:  # many
-            items = value.all() if isinstance(value, BaseManager) else value
-            out[name] = [_represent_one(extra[0], item) for item in items]
+            out[name] = _represent_many(extra[0], value)
     return out
+
+
+def _represent_many(child: serializers.Serializer, data: Any) -> list[dict[str, Any]]:
+    """A ListSerializer's answer: a manager's rows (``.all()``, prefetched or not) or the items, each by ``child``."""
+    items = data.all() if isinstance(data, BaseManager) else data
+    return [_represent_one(child, item) for item in items]
 
 
 class Conflict(exceptions.APIException):

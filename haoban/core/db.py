@@ -43,6 +43,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import AutoField, BigAutoField, Field, Model, SmallAutoField
+from psycopg import errors as psycopg_errors
 from psycopg import pq
 from psycopg.types.json import Jsonb
 
@@ -114,7 +115,7 @@ def prepared(
                 result.status != pq.ExecStatus.COMMAND_OK
                 and result.error_field(pq.DiagnosticField.SQLSTATE) != b"42P05"
             ):
-                raise _prepare_error(result)
+                raise psycopg_errors.error_from_result(result, encoding=pg.info.encoding)
         if connection.queries_logged:
             connection.queries_log.append({"sql": text, "time": "0.000"})
         known.add(name)
@@ -132,20 +133,16 @@ def sent_statements(queries: Any) -> list[str]:
             continue
         parts = []
         for part in query["sql"].split(";\n"):
-            if part.startswith("EXECUTE hb_"):
-                part = _prepared_sql.get(part[8:].split("(", 1)[0], part)
-            parts.append(part)
+            parts.append(_executed(part) or part)
         trips.append(";\n".join(parts))
     return trips
 
 
-def _prepare_error(result: Any) -> Exception:
-    from psycopg import errors
-
-    message = result.error_message.decode("utf-8", "replace").strip()
-    sqlstate = result.error_field(pq.DiagnosticField.SQLSTATE)
-    cls = errors.lookup(sqlstate.decode()) if sqlstate else errors.DatabaseError
-    return cls(message)
+def _executed(sql: str) -> str | None:
+    """What an ``EXECUTE`` of :func:`prepared` runs (``None`` for any other statement, or a name not known)."""
+    if not sql.startswith("EXECUTE hb_"):
+        return None
+    return _prepared_sql.get(sql.removeprefix("EXECUTE ").split("(", 1)[0])
 
 
 _statements: dict[tuple[type[Model], int, str], tuple[str, list[Field]]] = {}
@@ -566,8 +563,8 @@ class _InsertBatch:
 
 def _is_plain_read(sql: str) -> bool:
     """A SELECT that takes no row lock (it may run before the transaction's BEGIN)."""
-    if sql.startswith("EXECUTE hb_"):  # one of prepared(): what it executes
-        sql = _prepared_sql.get(sql[8:].split("(", 1)[0], "")
+    if sql.startswith("EXECUTE hb_"):  # one of prepared(): what it executes (unknown: not a plain read)
+        sql = _executed(sql) or ""
     head = sql.lstrip()[:6].upper()
     if head != "SELECT":
         return False

@@ -29,9 +29,8 @@ HOLD_SECONDS = 0.01
 class SpreadingThreadWorker(ThreadWorker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.in_flight = (
-            0  # requests handed to the thread pool and not finished (changed on the main thread only)
-        )
+        # requests handed to the thread pool and not finished (changed on the main thread only)
+        self.in_flight = 0
         self.held_until: float | None = None  # while set, new connections are left to the other workers
         self.hold_spent = False  # the last hold ran out: take the next connection even if busy
 
